@@ -15,10 +15,14 @@ import java.util.Objects;
  */
 public sealed interface SearchEvent extends JsonSerializable {
 
-  /** Provenance of the search: how it was configured and what it ran on. */
+  /**
+   * Provenance of the search: how it was configured ({@code configJson}: the resolved {@code hwc} subtree, which a
+   * resume runs with again), what it ran on, and the dense baseline it is measured against.
+   */
   record SearchStarted(String searchId, String configJson, String modelPath, String modelFingerprint,
-                       String datasetFingerprint, double baselineAccuracy, double baselineEnergy, long seed,
-                       int episodes, List<String> algorithms, List<LayerShape> decisionLayers,
+                       String datasetFingerprint, String hardware, double baselineAccuracy, double baselineEnergy,
+                       double maxAccuracyLoss, long seed, int episodes, List<String> algorithms,
+                       List<LayerShape> decisionLayers,
                        List<LayerShape> prunableLayers, long startedAtEpochMillis) implements SearchEvent {
     public SearchStarted {
       algorithms = List.copyOf(algorithms);

@@ -9,22 +9,28 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Deterministic stand-ins for the model/compress/energy/rl pieces, for the actor tests. */
-final class Doubles {
+public final class Doubles {
   private Doubles() {}
 
   static final List<LayerShape> LAYERS = LayerEmbeddingTest.LENET;
 
   /** Accuracy falls with pruning and with fewer bits; fails evaluating episode {@code failAt} (0: never). */
-  static final class Backend implements CompressionBackend {
+  public static final class Backend implements CompressionBackend {
     final int failAt;
+    String modelFingerprint = "model-fp";
     int episodes;
     int stepsThisEpisode;
 
-    Backend(int failAt) {
+    public Backend(int failAt) {
       this.failAt = failAt;
     }
 
-    @Override public String modelFingerprint() { return "model-fp"; }
+    @Override public String modelFingerprint() { return modelFingerprint; }
+
+    public Backend withModelFingerprint(String fp) {
+      modelFingerprint = fp;
+      return this;
+    }
     @Override public String datasetFingerprint() { return "data-fp"; }
     @Override public List<String> algorithms() { return List.of("filter-l1", "magnitude", "balanced"); }
     @Override public List<LayerShape> decisionLayers() { return LAYERS; }
@@ -55,7 +61,7 @@ final class Doubles {
   }
 
   /** Energy proportional to MACs x (weight bits + activation bits) x weight density; baseline at 8 + 8 bits. */
-  static final class Energy implements EnergyBackend {
+  public static final class Energy implements EnergyBackend {
     @Override public double layerEnergy(LayerShape shape, int wb, int ab, double density) {
       return shape.macs() * (wb + ab) / 16.0 * (0.2 + 0.8 * density);
     }
@@ -70,7 +76,7 @@ final class Doubles {
    * the generator, so a resumed agent acts identically only if its buffer was rebuilt exactly. The checkpoint is
    * the generator and a learn count, not the buffer.
    */
-  static class Lcg {
+  public static class Lcg {
     long seed;
     int learns;
     final List<Float> buffer = new ArrayList<>();
@@ -100,8 +106,8 @@ final class Doubles {
     }
   }
 
-  static final class Ddpg extends Lcg implements ContinuousPolicy {
-    Ddpg(long seed) { super(seed); }
+  public static final class Ddpg extends Lcg implements ContinuousPolicy {
+    public Ddpg(long seed) { super(seed); }
 
     @Override public Action act(float[] state, boolean explore) {
       return new Action(new float[]{next(), next(), next()}, new float[]{next(), learns});
@@ -122,8 +128,8 @@ final class Doubles {
     }
   }
 
-  static final class Rainbow extends Lcg implements DiscretePolicy {
-    Rainbow(long seed) { super(seed); }
+  public static final class Rainbow extends Lcg implements DiscretePolicy {
+    public Rainbow(long seed) { super(seed); }
 
     @Override public int act(float[] input, boolean explore) {
       return (int) (next() * 3);

@@ -70,7 +70,7 @@ class SearchCoordinatorRecoveryTest {
 
   private void start(ActorRef<SearchCoordinator.Command> search, String id, SearchRuntime.Parts p) {
     var energy = p.energy().baselineEnergy(p.compression().prunableLayers());
-    var started = new SearchStarted(id, "{}", "models/x.zip", "model-fp", "data-fp", 0.9, energy, 7, 5,
+    var started = new SearchStarted(id, "{}", "models/x.zip", "model-fp", "data-fp", "eyeriss", 0.9, energy, 1.0, 7, 5,
         p.compression().algorithms(), p.compression().decisionLayers(), p.compression().prunableLayers(), 0);
     TestProbe<StatusReply<Done>> probe = kit.createTestProbe();
     search.tell(new SearchCoordinator.Start(started, probe.ref()));
