@@ -11,7 +11,7 @@ public interface ContinuousPolicy {
   /** The action (ratio, weight bits, activation bits) in [0, 1] and the actor's hidden features h_t. */
   Action act(float[] state, boolean explore);
 
-  void remember(List<EpisodeTransitions.Continuous> transitions);
+  void remember(List<EpisodeTransitions.Step> transitions);
 
   /** The end-of-episode updates. */
   void learn();

@@ -23,11 +23,11 @@ public final class DdpgAgent {
   public record Acted(float[] action, float[] hidden) implements JsonSerializable {}
 
   /** Restores the checkpoint (none: keep the fresh policy), then refills the replay buffer with the journal's transitions. */
-  public record Restore(CheckpointRef checkpoint, List<EpisodeTransitions.Continuous> transitions,
+  public record Restore(CheckpointRef checkpoint, List<EpisodeTransitions.Step> transitions,
                         ActorRef<StatusReply<Done>> replyTo) implements Command {}
 
   /** Adds one episode's transitions to the replay buffer and runs the end-of-episode updates. */
-  public record Learn(int episode, List<EpisodeTransitions.Continuous> transitions,
+  public record Learn(int episode, List<EpisodeTransitions.Step> transitions,
                       ActorRef<StatusReply<Done>> replyTo) implements Command {}
 
   public record Checkpoint(int episode, ActorRef<StatusReply<CheckpointRef>> replyTo) implements Command {}

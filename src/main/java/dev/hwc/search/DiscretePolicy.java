@@ -8,7 +8,7 @@ public interface DiscretePolicy {
   int act(float[] input, boolean explore);
 
   /** Fills the replay buffer only (no learning, no randomness). */
-  void remember(List<EpisodeTransitions.Discrete> transitions);
+  void remember(List<EpisodeTransitions.Step> transitions);
 
   void learn();
 

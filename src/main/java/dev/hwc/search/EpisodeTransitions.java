@@ -6,17 +6,18 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The agents' transitions of one episode, rebuilt from its journaled layer steps and its reward (AMC: every step
- * of an episode gets the episode's reward; the last step is terminal, its next state the state itself).
- * Rainbow's input is DDPG's hidden features followed by the state.
+ * The agents' transitions of one episode, rebuilt from its journaled layer steps and its reward. Every step carries
+ * the episode's reward (AMC); an agent that labels only the last step relabels them. The last step is terminal, its
+ * next state the state itself (never bootstrapped from). Rainbow's input [h_t, s_t] is not stored: the agent derives
+ * h_t from the state with the actor's current weights when it learns.
  */
 public final class EpisodeTransitions {
   private EpisodeTransitions() {}
 
-  public record Continuous(float[] state, float[] action, float reward, float[] nextState, boolean done) {}
+  /** One layer step: state, DDPG's action, Rainbow's algorithm index, the episode's reward, next state, last step. */
+  public record Step(float[] state, float[] action, int algorithm, float reward, float[] nextState, boolean done) {}
 
-  public record Discrete(float[] input, int action, float reward, float[] nextInput, boolean done) {}
-
+  /** Rainbow's input at acting time: DDPG's hidden features followed by the state. */
   public static float[] rainbowInput(float[] hidden, float[] state) {
     float[] in = new float[hidden.length + state.length];
     System.arraycopy(hidden, 0, in, 0, hidden.length);
@@ -24,25 +25,13 @@ public final class EpisodeTransitions {
     return in;
   }
 
-  public static List<Continuous> continuous(List<LayerStepTaken> steps, double reward) {
-    List<Continuous> out = new ArrayList<>(steps.size());
+  public static List<Step> of(List<LayerStepTaken> steps, double reward) {
+    List<Step> out = new ArrayList<>(steps.size());
     for (int t = 0; t < steps.size(); t++) {
       LayerStepTaken s = steps.get(t);
       boolean done = t == steps.size() - 1;
       float[] next = done ? s.state() : steps.get(t + 1).state();
-      out.add(new Continuous(s.state(), s.action(), (float) reward, next, done));
-    }
-    return out;
-  }
-
-  public static List<Discrete> discrete(List<LayerStepTaken> steps, double reward) {
-    List<Discrete> out = new ArrayList<>(steps.size());
-    for (int t = 0; t < steps.size(); t++) {
-      LayerStepTaken s = steps.get(t);
-      boolean done = t == steps.size() - 1;
-      LayerStepTaken n = done ? s : steps.get(t + 1);
-      out.add(new Discrete(rainbowInput(s.hidden(), s.state()), s.algorithm(), (float) reward,
-          rainbowInput(n.hidden(), n.state()), done));
+      out.add(new Step(s.state(), s.action(), s.algorithm(), (float) reward, next, done));
     }
     return out;
   }

@@ -24,11 +24,11 @@ public final class RainbowLearner {
   public record Chosen(int algorithm) implements JsonSerializable {}
 
   /** Restores the checkpoint (none: keep the fresh policy), then refills the replay buffer with the journal's transitions. */
-  public record Restore(CheckpointRef checkpoint, List<EpisodeTransitions.Discrete> transitions,
+  public record Restore(CheckpointRef checkpoint, List<EpisodeTransitions.Step> transitions,
                         ActorRef<StatusReply<Done>> replyTo) implements Command {}
 
   /** Adds one episode's transitions to the replay buffer and runs the end-of-episode updates. */
-  public record Learn(int episode, List<EpisodeTransitions.Discrete> transitions,
+  public record Learn(int episode, List<EpisodeTransitions.Step> transitions,
                       ActorRef<StatusReply<Done>> replyTo) implements Command {}
 
   public record Checkpoint(int episode, ActorRef<StatusReply<CheckpointRef>> replyTo) implements Command {}

@@ -264,13 +264,12 @@ public final class SearchCoordinator extends EventSourcedBehavior<SearchCoordina
   }
 
   private void restoreAgents(State s) {
-    List<EpisodeTransitions.Continuous> ct = new ArrayList<>();
-    List<EpisodeTransitions.Discrete> dt = new ArrayList<>();
+    List<EpisodeTransitions.Step> journaled = new ArrayList<>();
     for (State.Episode e : s.episodes()) {
       if (e.evaluated().episode() > s.checkpointEpisode()) break;
-      ct.addAll(EpisodeTransitions.continuous(e.steps(), e.evaluated().reward()));
-      dt.addAll(EpisodeTransitions.discrete(e.steps(), e.evaluated().reward()));
+      journaled.addAll(EpisodeTransitions.of(e.steps(), e.evaluated().reward()));
     }
+    List<EpisodeTransitions.Step> ct = List.copyOf(journaled), dt = ct;
     CheckpointRef d = s.checkpoint() == null ? null : s.checkpoint().of(DdpgAgent.NAME);
     CheckpointRef r = s.checkpoint() == null ? null : s.checkpoint().of(RainbowLearner.NAME);
     ctx.askWithStatus(Done.class, w.ddpg(), w.askTimeout(), reply -> new DdpgAgent.Restore(d, ct, reply),
@@ -381,7 +380,7 @@ public final class SearchCoordinator extends EventSourcedBehavior<SearchCoordina
     // The agents learn and checkpoint before the evaluation is journaled: EpisodeEvaluated and AgentCheckpointed are
     // persisted together, so a crash anywhere before leaves the episode in flight, to be run again from the previous
     // checkpoint with the same random state (learning first and journaling after would lose the RNG's advance).
-    var ct = EpisodeTransitions.continuous(s.inFlightSteps(), reward);
+    var ct = EpisodeTransitions.of(s.inFlightSteps(), reward);
     int episode = e.episode;
     ctx.askWithStatus(Done.class, w.ddpg(), w.askTimeout(), reply -> new DdpgAgent.Learn(episode, ct, reply),
         (ok, err) -> err != null ? new Failure(err.getMessage()) : new Learned(episode, DdpgAgent.NAME));
@@ -393,7 +392,7 @@ public final class SearchCoordinator extends EventSourcedBehavior<SearchCoordina
     if (stale(m.episode())) return Effect().none();
     int episode = m.episode();
     if (m.agent().equals(DdpgAgent.NAME)) {
-      var dt = EpisodeTransitions.discrete(s.inFlightSteps(), current.evaluation.reward());
+      var dt = EpisodeTransitions.of(s.inFlightSteps(), current.evaluation.reward());
       ctx.askWithStatus(Done.class, w.rainbow(), w.askTimeout(), reply -> new RainbowLearner.Learn(episode, dt, reply),
           (ok, err) -> err != null ? new Failure(err.getMessage()) : new Learned(episode, RainbowLearner.NAME));
     } else {

@@ -113,7 +113,7 @@ public final class Doubles {
       return new Action(new float[]{next(), next(), next()}, new float[]{next(), learns});
     }
 
-    @Override public void remember(List<EpisodeTransitions.Continuous> ts) {
+    @Override public void remember(List<EpisodeTransitions.Step> ts) {
       for (var t : ts) buffer.add(t.reward());
     }
 
@@ -135,7 +135,7 @@ public final class Doubles {
       return (int) (next() * 3);
     }
 
-    @Override public void remember(List<EpisodeTransitions.Discrete> ts) {
+    @Override public void remember(List<EpisodeTransitions.Step> ts) {
       for (var t : ts) buffer.add(t.reward());
     }
 
