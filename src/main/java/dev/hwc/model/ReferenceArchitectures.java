@@ -200,6 +200,14 @@ public final class ReferenceArchitectures {
       return Nd4j.create(v, shape, 'c');
     }
 
+    /** A network of custom layers (for tests and experiments): replaces the default input node, then adds. */
+    Network buildFrom(List<Node> inputs, java.util.function.Consumer<Builder> body) {
+      nodes.clear();
+      nodes.addAll(inputs);
+      body.accept(this);
+      return build();
+    }
+
     Network build() {
       Network draft = new Network(nodes, params, ModelMetadata.untrained(architecture, seed));
       return draft.withMetadata(draft.metadata().withFigures(draft.totalParams(), draft.totalMacs()));
