@@ -42,7 +42,15 @@ public final class TrainCommand implements Callable<Integer> {
     TrainSettings settings = TrainSettings.from(cfg, epochs, seed);
     DataSplits splits = DataSplits.load(data.settings(cfg));
     Trainer trainer = new Trainer(settings, r -> System.err.println(arch + " " + r));
-    Network trained = trainer.train(initial, splits.train());
+    // SameDiff prints "Added differentiated op" lines on stdout when it builds gradients; keep stdout for results
+    java.io.PrintStream stdout = System.out;
+    System.setOut(System.err);
+    Network trained;
+    try {
+      trained = trainer.train(initial, splits.train());
+    } finally {
+      System.setOut(stdout);
+    }
     Evaluator.Result test = Evaluator.evaluate(ExecutableNetwork.of(trained), splits.test(), cfg.getInt("hwc.model.eval-batch-size"));
     Network done = trainer.finish(trained, test.accuracy(), splits.fingerprint());
     ModelIO.save(done, HwcConfig.resolve(out.toString()));
