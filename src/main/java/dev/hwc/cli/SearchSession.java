@@ -40,7 +40,8 @@ final class SearchSession {
         .setInitialMax(episodes)
         .setStyle(ProgressBarStyle.ASCII)
         .setUpdateIntervalMillis(500)
-        .setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err))
+        // stderr, so stdout stays clean for the summary; 110 columns when the terminal's width is unknown
+        .setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err, 110))
         .setUnit(" ep", 1)
         .build();
     bar.stepTo(episodesDone);
@@ -48,9 +49,9 @@ final class SearchSession {
     ActorRef<Progress> listener = system.systemActorOf(Behaviors.receive(Progress.class)
         .onMessage(EpisodeDone.class, d -> {
           bar.stepTo(d.episode());
-          bar.setExtraMessage(String.format(Locale.ROOT, "reward %.2f, best %s", d.reward(),
-              Double.isNaN(d.bestEnergyReduction()) ? "none within bound"
-                  : String.format(Locale.ROOT, "-%.1f%% energy (ep %d)", d.bestEnergyReduction() * 100, d.bestEpisode())));
+          bar.setExtraMessage(String.format(Locale.ROOT, "r %.2f | best %s", d.reward(),
+              Double.isNaN(d.bestEnergyReduction()) ? "none in bound"
+                  : String.format(Locale.ROOT, "-%.1f%% E @%d", d.bestEnergyReduction() * 100, d.bestEpisode())));
           return Behaviors.same();
         })
         .onMessage(Progress.class, p -> {

@@ -15,7 +15,7 @@ public final class Doubles {
   static final List<LayerShape> LAYERS = LayerEmbeddingTest.LENET;
 
   /** Accuracy falls with pruning and with fewer bits; fails evaluating episode {@code failAt} (0: never). */
-  public static final class Backend implements CompressionBackend {
+  public static class Backend implements CompressionBackend {
     final int failAt;
     String modelFingerprint = "model-fp";
     int episodes;
