@@ -45,7 +45,7 @@ final class SearchSession {
         .setUnit(" ep", 1)
         .build();
     bar.stepTo(episodesDone);
-    bar.setExtraMessage("resuming");
+    if (episodesDone > 0) bar.setExtraMessage("resumed at " + episodesDone);
     ActorRef<Progress> listener = system.systemActorOf(Behaviors.receive(Progress.class)
         .onMessage(EpisodeDone.class, d -> {
           bar.stepTo(d.episode());
