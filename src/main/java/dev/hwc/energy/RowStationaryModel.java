@@ -1,0 +1,275 @@
+package dev.hwc.energy;
+
+import dev.hwc.model.LayerShape;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Analytical energy of one layer on a row-stationary (RS) accelerator, after Chen, Emer, Sze, "Eyeriss: A Spatial
+ * Architecture for Energy-Efficient Dataflow for Convolutional Neural Networks", ISCA 2016 (§IV–V: RS dataflow, PE
+ * sets, folding/replication, energy = Σ accesses × normalised cost per level) and Yang, Chen, Sze, "Designing
+ * Energy-Efficient CNNs using Energy-Aware Pruning", CVPR 2017 (E = E_comp + E_data; bit-width and sparsity enter the
+ * access counts).
+ *
+ * <h2>Mapping search</h2>
+ * A layer with G groups is G independent problems (a depthwise layer: C = M = 1, repeated C times). Filter rows R
+ * beyond the array height, or S beyond the ifmap scratch pad, are folded: the filter is split into {@code fold} parts
+ * treated as extra input channels (approximation: halo rows of the parts are counted again). The search enumerates
+ * the PE-set width e (output rows per set; sets wider than the array are folded into stacked strips of R rows), the
+ * filters p and channels q per PE (p·q·S ≤ filter pad, q·S ≤ ifmap pad, p ≤ psum pad, each in data of the given
+ * width), the sets t (filters) × r (channels) that fit the array, the loop order above the array, the images per
+ * pass n and which tiles stay in the global buffer (capacity in bits), and keeps the lowest-energy mapping. Values of
+ * e, p, q, t, r are restricted to "balanced" sizes ⌈X/⌈X/v⌉⌉ (the same chunk count with less resource).
+ *
+ * <h2>Access counts (per group; dense elements, converted to native words by bits / word-bits)</h2>
+ * With outputs O = N·M·E·F, weights K = M·C·R·S, MACs = O·C·R·S; M split into chunks of p·t (N_M chunks, each using
+ * t_i = ⌈m_i/p⌉ sets, Σt_i = T), C into chunks of q·r (N_C chunks, r_i = ⌈c_i/q⌉, Σr_i = Rs), E into chunks of e
+ * (N_E chunks, ifmap rows per chunk min(H, (e_i−1)·U + R), summed: H*):
+ * <ul>
+ *   <li>weights — DRAM K (read once: either all weights stay in the buffer, or each pass's weights stay in the
+ *   filter pads for the whole batch); buffer K·N_N·N_E (ROWS_OUTER) or K (FILTERS_OUTER); array (one delivery per
+ *   destination PE of the set row) K·N_N·E or K·e; RF MACs (one read per MAC).</li>
+ *   <li>inputs — DRAM N·C·W·H* (or N·C·H·W when the whole input stays, FILTERS_OUTER), times N_M when the inputs do
+ *   not stay; buffer N_M·N·C·W·H*; array T·N·C·R·E·W (each PE of a set receives its own ifmap row, multicast to the
+ *   t filter sets); RF MACs.</li>
+ *   <li>psums — RF 2·(MACs − O·R·Rs) (a read and a write per accumulation inside a PE: ISCA 2016's 2abc(d−1) term);
+ *   array O·(R·Rs − N_C) (forwarding up the R·r_i PEs of a column); buffer 2·N_C·O (a write per channel chunk, a read
+ *   before each later chunk and one to drain); DRAM O (final outputs, at activation bits) plus 2·(N_C−1)·O spilled
+ *   psums (at psum bits) when they do not stay in the buffer (ISCA 2016's (2a−1) DRAM term).</li>
+ *   <li>MACs — MACs, times the weight density when zero gating is on.</li>
+ * </ul>
+ *
+ * <h2>Bits and sparsity</h2>
+ * Weights cost wbits/word-bits words per datum (packed), activations abits, psums the accumulator width; scratch-pad
+ * and buffer capacities grow accordingly. MAC energy scales by the hardware's law (product or linear in the operand
+ * widths). Fine-grained sparsity d stores weights at min(wbits, d·(wbits + index bits)) bits in DRAM, buffer and on the
+ * array; with zero gating, MACs and their weight/input/psum scratch-pad accesses are multiplied by d. Activation and
+ * psum traffic above the PEs does not change with weight sparsity.
+ *
+ * <p>Estimates are cached per (shape, bits, density bucket); the class is thread-safe.
+ */
+public final class RowStationaryModel {
+  private final Accelerator hw;
+  private final double densityStep;
+  private final Map<Key, EnergyBreakdown> cache = new ConcurrentHashMap<>();
+
+  private record Key(int n, int c, int h, int w, int m, int r, int s, int stride, int pad, int groups,
+                     int wbits, int abits, long densityBucket) {}
+
+  public RowStationaryModel(Accelerator hw, double densityStep) {
+    if (!(densityStep > 0 && densityStep <= 1)) throw new IllegalArgumentException("density-step must be in (0, 1], was " + densityStep);
+    this.hw = hw;
+    this.densityStep = densityStep;
+  }
+
+  public RowStationaryModel(Accelerator hw) {
+    this(hw, 0.01);
+  }
+
+  public Accelerator hardware() {
+    return hw;
+  }
+
+  /** Density rounded up to the bucket grid (never below the true density, so never under-stating energy). */
+  public double bucketed(double density) {
+    long k = bucket(density);
+    return Math.min(1.0, k * densityStep);
+  }
+
+  private long bucket(double density) {
+    return (long) Math.ceil(density / densityStep - 1e-9);
+  }
+
+  /** The lowest-energy RS mapping's breakdown for this layer shape (its batch as given) and load. */
+  public EnergyBreakdown estimate(LayerShape shape, LayerLoad load) {
+    Key key = new Key(shape.n(), shape.c(), shape.h(), shape.w(), shape.m(), shape.r(), shape.s(), shape.stride(),
+        shape.pad(), shape.groups(), load.weightBits(), load.activationBits(), bucket(load.weightDensity()));
+    EnergyBreakdown b = cache.computeIfAbsent(key, k -> search(shape, load.withDensity(bucketed(load.weightDensity()))));
+    return b.layer().equals(shape.name()) ? b : b.named(shape.name());
+  }
+
+  /** Number of cached estimates (for benchmarks). */
+  public int cached() {
+    return cache.size();
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+
+  private EnergyBreakdown search(LayerShape shape, LayerLoad load) {
+    int groups = shape.groups();
+    int c0 = shape.c() / groups, m = shape.m() / groups;
+    int wb = load.weightBits(), ab = load.activationBits(), pb = hw.psumBits();
+    double d = load.weightDensity();
+    long filterCap = hw.capacity(hw.filterSpadWords(), wb);
+    long ifmapCap = hw.capacity(hw.ifmapSpadWords(), ab);
+    long psumCap = hw.capacity(hw.psumSpadWords(), pb);
+    // Fold filters whose rows exceed the array height or whose columns exceed the ifmap pad (ISCA 2016 §V-B).
+    int rFold = ceilDiv(shape.r(), hw.peRows());
+    int sFold = (int) ceilDiv(shape.s(), Math.min(ifmapCap, filterCap));
+    int rr = ceilDiv(shape.r(), rFold), ss = ceilDiv(shape.s(), sFold);
+    if (ifmapCap < 1 || filterCap < 1 || psumCap < 1)
+      throw new IllegalArgumentException("layer " + shape.name() + ": scratch pads of " + hw.name() + " hold no datum at "
+          + wb + "/" + ab + "/" + pb + " bits");
+    Problem pr = new Problem(shape.n(), c0 * rFold * sFold, m, shape.h(), shape.w(), rr, ss, shape.stride(),
+        shape.e(), shape.f(), rFold * sFold);
+
+    double storedW = hw.wordsPerDatum(hw.storedWeightBits(wb, d));
+    double rfW = hw.wordsPerDatum(wb), inW = hw.wordsPerDatum(ab), psW = hw.wordsPerDatum(pb);
+    double gate = hw.zeroGating() ? d : 1.0;
+    double macScale = hw.macScale(wb, ab);
+    long bufBits = hw.globalBufferBits();
+    double storedBits = hw.storedWeightBits(wb, d);
+    double wordsToBits = hw.wordBits();
+
+    Candidate best = null;
+    int rows = hw.peRows(), cols = hw.peColumns();
+    for (int e : balanced(pr.e)) {
+      int strips = ceilDiv(e, cols);
+      int setH = pr.r * strips, setW = Math.min(e, cols);
+      if (setH > rows) continue;
+      int sets = (rows / setH) * (cols / setW);
+      long rowsSum = chunkSum(pr.e, e, ei -> Math.min(pr.h, (long) (ei - 1) * pr.u + pr.r));
+      long ne = ceilDiv(pr.e, e);
+      long maxRows = Math.min(pr.h, (long) (e - 1) * pr.u + pr.r);
+      for (int p : balanced(pr.m)) {
+        if (p > psumCap || (long) p * pr.s > filterCap) continue;
+        for (int q : balanced(pr.c)) {
+          if ((long) q * pr.s > ifmapCap || (long) p * q * pr.s > filterCap) continue;
+          int mBlocks = ceilDiv(pr.m, p), cBlocks = ceilDiv(pr.c, q);
+          for (int t : balanced(mBlocks)) {
+            if (t > sets) continue;
+            for (int r : balanced(cBlocks)) {
+              if ((long) t * r > sets) continue;
+              int pt = p * t, qr = q * r;
+              long nm = ceilDiv(pr.m, pt), nc = ceilDiv(pr.c, qr);
+              final int pp = p, qq = q;
+              long tSum = chunkSum(pr.m, pt, mi -> ceilDiv(mi, pp));
+              long rSum = chunkSum(pr.c, qr, ci -> ceilDiv(ci, qq));
+              Counts k = new Counts(pr, nm, nc, ne, tSum, rSum, rowsSum);
+              double passWeightsBits = (double) pt * qr * pr.r * pr.s * storedBits;
+              double passInputsBits = (double) qr * maxRows * pr.w * ab;
+              double allWeightsBits = (double) pr.m * pr.c * pr.r * pr.s * storedBits;
+              // FILTERS_OUTER: the whole batch streams through each pass (n = N).
+              for (int flags = 0; flags < 4; flags++) {
+                boolean psumsStay = (flags & 1) != 0, inputsStay = (flags & 2) != 0;
+                double need = passWeightsBits
+                    + (psumsStay ? (double) pr.n * pt * pr.e * pr.f : (double) pt * e * pr.f) * pb
+                    + (inputsStay ? (double) pr.n * pr.c * pr.h * pr.w * ab : passInputsBits);
+                if (need > bufBits) continue;
+                if (!psumsStay && nc == 1) continue; // nothing to spill: identical to psumsStay
+                double en = k.energy(hw, Mapping.Order.FILTERS_OUTER, 1, e, psumsStay, inputsStay, storedW, rfW, inW, psW, gate, macScale);
+                if (best == null || en < best.energy)
+                  best = new Candidate(en, new Mapping(Mapping.Order.FILTERS_OUTER, pr.n, p, q, e, r, t, pr.r, pr.fold,
+                      psumsStay, inputsStay, nm * nc * ne * pr.n), k);
+              }
+              // ROWS_OUTER: all weights and each pass's psums stay in the buffer.
+              for (int n = 1; n <= pr.n; n++) {
+                long nn = ceilDiv(pr.n, n);
+                if (n > 1 && ceilDiv(pr.n, n - 1) == nn) continue; // same chunk count with fewer images
+                double base = allWeightsBits + (double) n * pt * e * pr.f * pb;
+                for (int stay = 0; stay < 2; stay++) {
+                  boolean inputsStay = stay == 1;
+                  if (inputsStay && nm == 1) continue;
+                  double need = base + (inputsStay ? (double) n * pr.c * maxRows * pr.w : (double) n * qr * maxRows * pr.w) * ab;
+                  if (need > bufBits) continue;
+                  double en = k.energy(hw, Mapping.Order.ROWS_OUTER, nn, e, true, inputsStay, storedW, rfW, inW, psW, gate, macScale);
+                  if (best == null || en < best.energy)
+                    best = new Candidate(en, new Mapping(Mapping.Order.ROWS_OUTER, n, p, q, e, r, t, pr.r, pr.fold,
+                        true, inputsStay, nm * nc * ne * nn), k);
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+    if (best == null)
+      throw new IllegalArgumentException("layer " + shape.name() + " " + shape + " has no row-stationary mapping on "
+          + hw.name() + " at " + wb + "/" + ab + " bits (global buffer " + hw.globalBufferBytes() + " B too small)");
+    Mapping mp = best.mapping;
+    LevelCosts acc = best.counts.accesses(mp.order(), ceilDiv(pr.n, mp.n()), mp.e(), mp.psumsInBuffer(), mp.inputsInBuffer(),
+        storedW, rfW, inW, psW, gate).times(groups);
+    // Executed MACs from the true (unfolded) shape; a fold that does not divide R or S would otherwise add some.
+    acc = new LevelCosts(acc.dram(), acc.buffer(), acc.array(), acc.rf(), shape.macs() * gate);
+    LevelCosts energy = acc.energy(hw, macScale);
+    return new EnergyBreakdown(shape.name(), mp, load, shape.macs(), acc, energy, hw.pjPerUnit());
+  }
+
+  private record Candidate(double energy, Mapping mapping, Counts counts) {}
+
+  /** One group's problem after folding. */
+  private record Problem(int n, int c, int m, int h, int w, int r, int s, int u, int e, int f, int fold) {}
+
+  /** Chunk statistics of one (p, q, e, r, t) choice, turned into accesses for a loop order. */
+  private record Counts(Problem pr, long nm, long nc, long ne, long tSum, long rSum, long rowsSum) {
+
+    LevelCosts accesses(Mapping.Order order, long nn, int e, boolean psumsStay, boolean inputsStay,
+                        double storedW, double rfW, double inW, double psW, double gate) {
+      double outputs = (double) pr.n * pr.m * pr.e * pr.f;
+      double weights = (double) pr.m * pr.c * pr.r * pr.s;
+      double macs = outputs * pr.c * pr.r * pr.s;
+      double stripes = (double) pr.n * pr.c * pr.w * rowsSum;
+      boolean rowsOuter = order == Mapping.Order.ROWS_OUTER;
+
+      DataCosts dram = new DataCosts(
+          weights * storedW,
+          (inputsStay ? (rowsOuter ? stripes : (double) pr.n * pr.c * pr.h * pr.w) : nm * stripes) * inW,
+          psumsStay ? outputs * inW : outputs * inW + 2.0 * (nc - 1) * outputs * psW);
+      DataCosts buffer = new DataCosts(
+          (rowsOuter ? weights * nn * ne : weights) * storedW,
+          nm * stripes * inW,
+          2.0 * nc * outputs * psW);
+      DataCosts array = new DataCosts(
+          (rowsOuter ? weights * nn * pr.e : weights * Math.min(e, pr.e)) * storedW,
+          (double) tSum * pr.n * pr.c * pr.r * pr.e * pr.w * inW,
+          outputs * ((double) pr.r * rSum - nc) * psW);
+      DataCosts rf = new DataCosts(
+          macs * gate * rfW,
+          macs * gate * inW,
+          2.0 * (macs - outputs * pr.r * rSum) * gate * psW);
+      return new LevelCosts(dram, buffer, array, rf, macs * gate);
+    }
+
+    double energy(Accelerator hw, Mapping.Order order, long nn, int e, boolean psumsStay, boolean inputsStay,
+                  double storedW, double rfW, double inW, double psW, double gate, double macScale) {
+      return accesses(order, nn, e, psumsStay, inputsStay, storedW, rfW, inW, psW, gate).energy(hw, macScale).total();
+    }
+  }
+
+  static int ceilDiv(int a, int b) {
+    return (a + b - 1) / b;
+  }
+
+  static long ceilDiv(long a, long b) {
+    return (a + b - 1) / b;
+  }
+
+  /** Σ f(size) over the chunks of {@code total} split into pieces of {@code size} (the last one smaller). */
+  private static long chunkSum(int total, int size, java.util.function.IntToLongFunction f) {
+    long full = total / size;
+    int rem = total % size;
+    return full * f.applyAsLong(size) + (rem > 0 ? f.applyAsLong(rem) : 0);
+  }
+
+  /** Sizes v ≤ x with v = ⌈x/⌈x/v⌉⌉, ascending: every chunk count once, with its smallest chunk size. */
+  static int[] balanced(int x) {
+    int[] tmp = new int[2 * (int) Math.sqrt(x) + 3];
+    int k = 0;
+    int prev = -1;
+    for (int chunks = x; chunks >= 1; ) {
+      int v = ceilDiv(x, chunks);
+      if (v != prev) {
+        if (k == tmp.length) tmp = java.util.Arrays.copyOf(tmp, tmp.length * 2);
+        tmp[k++] = v;
+        prev = v;
+      }
+      // next chunk count giving a larger size
+      int nextChunks = ceilDiv(x, v + 1);
+      if (nextChunks >= chunks) nextChunks = chunks - 1;
+      chunks = nextChunks;
+      if (v == x) break;
+    }
+    return java.util.Arrays.copyOf(tmp, k);
+  }
+}
