@@ -123,6 +123,7 @@ public final class RowStationaryModel {
     double wordsToBits = hw.wordBits();
 
     Candidate best = null;
+    boolean[] done = new boolean[4 + 2 * pr.n];
     int rows = hw.peRows(), cols = hw.peColumns();
     for (int e : balanced(pr.e)) {
       int strips = ceilDiv(e, cols);
@@ -139,7 +140,14 @@ public final class RowStationaryModel {
           int mBlocks = ceilDiv(pr.m, p), cBlocks = ceilDiv(pr.c, q);
           for (int t : balanced(mBlocks)) {
             if (t > sets) continue;
-            for (int r : balanced(cBlocks)) {
+            int[] rs = balanced(cBlocks);
+            // With r the only change, more channel sets only cut channel chunks N_C, which saves 2·buffer − array
+            // per output and chunk (rSum = ⌈C/q⌉ whatever r): when that is ≥ 0, the largest feasible r per buffer
+            // choice is the best one and smaller r need not be tried.
+            boolean largestRWins = 2 * hw.bufferEnergy() >= hw.arrayEnergy();
+            java.util.Arrays.fill(done, false);
+            for (int ri = rs.length - 1; ri >= 0; ri--) {
+              int r = rs[ri];
               if ((long) t * r > sets) continue;
               int pt = p * t, qr = q * r;
               long nm = ceilDiv(pr.m, pt), nc = ceilDiv(pr.c, qr);
@@ -156,8 +164,9 @@ public final class RowStationaryModel {
                 double need = passWeightsBits
                     + (psumsStay ? (double) pr.n * pt * pr.e * pr.f : (double) pt * e * pr.f) * pb
                     + (inputsStay ? (double) pr.n * pr.c * pr.h * pr.w * ab : passInputsBits);
-                if (need > bufBits) continue;
+                if (need > bufBits || done[flags]) continue;
                 if (!psumsStay && nc == 1) continue; // nothing to spill: identical to psumsStay
+                done[flags] = largestRWins;
                 double en = k.energy(hw, Mapping.Order.FILTERS_OUTER, 1, e, psumsStay, inputsStay, storedW, rfW, inW, psW, gate, macScale);
                 if (best == null || en < best.energy)
                   best = new Candidate(en, new Mapping(Mapping.Order.FILTERS_OUTER, pr.n, p, q, e, r, t, pr.r, pr.fold,
@@ -166,13 +175,15 @@ public final class RowStationaryModel {
               // ROWS_OUTER: all weights and each pass's psums stay in the buffer.
               for (int n = 1; n <= pr.n; n++) {
                 long nn = ceilDiv(pr.n, n);
+                int slot = 4 + 2 * (n - 1);
                 if (n > 1 && ceilDiv(pr.n, n - 1) == nn) continue; // same chunk count with fewer images
                 double base = allWeightsBits + (double) n * pt * e * pr.f * pb;
                 for (int stay = 0; stay < 2; stay++) {
                   boolean inputsStay = stay == 1;
                   if (inputsStay && nm == 1) continue;
                   double need = base + (inputsStay ? (double) n * pr.c * maxRows * pr.w : (double) n * qr * maxRows * pr.w) * ab;
-                  if (need > bufBits) continue;
+                  if (need > bufBits || done[slot + stay]) continue;
+                  done[slot + stay] = largestRWins;
                   double en = k.energy(hw, Mapping.Order.ROWS_OUTER, nn, e, true, inputsStay, storedW, rfW, inW, psW, gate, macScale);
                   if (best == null || en < best.energy)
                     best = new Candidate(en, new Mapping(Mapping.Order.ROWS_OUTER, n, p, q, e, r, t, pr.r, pr.fold,
@@ -191,6 +202,9 @@ public final class RowStationaryModel {
     LevelCosts acc = best.counts.accesses(mp.order(), ceilDiv(pr.n, mp.n()), mp.e(), mp.psumsInBuffer(), mp.inputsInBuffer(),
         storedW, rfW, inW, psW, gate).times(groups);
     // Executed MACs from the true (unfolded) shape; a fold that does not divide R or S would otherwise add some.
+    double check = acc.energy(hw, macScale).total();
+    if (Math.abs(check - best.energy * groups) > 1e-9 * Math.max(1, check))
+      throw new IllegalStateException("energy of " + shape + " disagrees between search and breakdown: " + best.energy * groups + " vs " + check);
     acc = new LevelCosts(acc.dram(), acc.buffer(), acc.array(), acc.rf(), shape.macs() * gate);
     LevelCosts energy = acc.energy(hw, macScale);
     return new EnergyBreakdown(shape.name(), mp, load, shape.macs(), acc, energy, hw.pjPerUnit());
@@ -231,10 +245,25 @@ public final class RowStationaryModel {
       return new LevelCosts(dram, buffer, array, rf, macs * gate);
     }
 
+    /** The total of {@code accesses(...).energy(hw, macScale)}, without allocating (the search's inner loop). */
     double energy(Accelerator hw, Mapping.Order order, long nn, int e, boolean psumsStay, boolean inputsStay,
                   double storedW, double rfW, double inW, double psW, double gate, double macScale) {
-      return accesses(order, nn, e, psumsStay, inputsStay, storedW, rfW, inW, psW, gate).energy(hw, macScale).total();
-    }
+      double outputs = (double) pr.n * pr.m * pr.e * pr.f;
+      double weights = (double) pr.m * pr.c * pr.r * pr.s;
+      double macs = outputs * pr.c * pr.r * pr.s;
+      double stripes = (double) pr.n * pr.c * pr.w * rowsSum;
+      boolean rowsOuter = order == Mapping.Order.ROWS_OUTER;
+      double dram = weights * storedW
+          + (inputsStay ? (rowsOuter ? stripes : (double) pr.n * pr.c * pr.h * pr.w) : nm * stripes) * inW
+          + (psumsStay ? outputs * inW : outputs * inW + 2.0 * (nc - 1) * outputs * psW);
+      double buffer = (rowsOuter ? weights * nn * ne : weights) * storedW + nm * stripes * inW + 2.0 * nc * outputs * psW;
+      double array = (rowsOuter ? weights * nn * pr.e : weights * Math.min(e, pr.e)) * storedW
+          + (double) tSum * pr.n * pr.c * pr.r * pr.e * pr.w * inW
+          + outputs * ((double) pr.r * rSum - nc) * psW;
+      double rf = macs * gate * rfW + macs * gate * inW + 2.0 * (macs - outputs * pr.r * rSum) * gate * psW;
+      return dram * hw.dramEnergy() + buffer * hw.bufferEnergy() + array * hw.arrayEnergy() + rf * hw.rfEnergy()
+          + macs * gate * hw.macEnergy() * macScale;
+  }
   }
 
   static int ceilDiv(int a, int b) {
