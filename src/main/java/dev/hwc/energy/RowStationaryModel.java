@@ -52,12 +52,19 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class RowStationaryModel {
   private final Accelerator hw;
   private final double densityStep;
+  private final boolean exhaustive;
   private final Map<Key, EnergyBreakdown> cache = new ConcurrentHashMap<>();
 
   private record Key(int n, int c, int h, int w, int m, int r, int s, int stride, int pad, int groups,
                      int wbits, int abits, long densityBucket) {}
 
   public RowStationaryModel(Accelerator hw, double densityStep) {
+    this(hw, densityStep, false);
+  }
+
+  /** With {@code exhaustive}, every size and every r is tried (no balanced sizes, no r pruning): for tests. */
+  RowStationaryModel(Accelerator hw, double densityStep, boolean exhaustive) {
+    this.exhaustive = exhaustive;
     if (!(densityStep > 0 && densityStep <= 1)) throw new IllegalArgumentException("density-step must be in (0, 1], was " + densityStep);
     this.hw = hw;
     this.densityStep = densityStep;
@@ -124,8 +131,14 @@ public final class RowStationaryModel {
 
     Candidate best = null;
     boolean[] done = new boolean[4 + 2 * pr.n];
+    // With r the only change, more channel sets only cut channel chunks N_C, which saves 2·buffer − array per output
+    // and chunk (the psum RF and array terms depend on r only through N_C): when that is ≥ 0, the largest feasible r
+    // per buffer choice is the best and smaller r need not be tried.
+    boolean largestRWins = !exhaustive && 2 * hw.bufferEnergy() >= hw.arrayEnergy();
+    double allWeightsBits = (double) pr.m * pr.c * pr.r * pr.s * storedBits;
+    double wholeInputBits = (double) pr.n * pr.c * pr.h * pr.w * ab;
     int rows = hw.peRows(), cols = hw.peColumns();
-    for (int e : balanced(pr.e)) {
+    for (int e : sizes(pr.e)) {
       int strips = ceilDiv(e, cols);
       int setH = pr.r * strips, setW = Math.min(e, cols);
       if (setH > rows) continue;
@@ -133,31 +146,42 @@ public final class RowStationaryModel {
       long rowsSum = chunkSum(pr.e, e, ei -> Math.min(pr.h, (long) (ei - 1) * pr.u + pr.r));
       long ne = ceilDiv(pr.e, e);
       long maxRows = Math.min(pr.h, (long) (e - 1) * pr.u + pr.r);
-      for (int p : balanced(pr.m)) {
+      for (int p : sizes(pr.m)) {
         if (p > psumCap || (long) p * pr.s > filterCap) continue;
-        for (int q : balanced(pr.c)) {
+        for (int q : sizes(pr.c)) {
           if ((long) q * pr.s > ifmapCap || (long) p * q * pr.s > filterCap) continue;
           int mBlocks = ceilDiv(pr.m, p), cBlocks = ceilDiv(pr.c, q);
-          for (int t : balanced(mBlocks)) {
+          int[] rs = sizes(cBlocks);
+          // Summed over chunks whose sizes are multiples of p (q) but the last, Σ⌈m_i/p⌉ = ⌈M/p⌉ and Σ⌈c_i/q⌉ = ⌈C/q⌉.
+          long tSum = mBlocks, rSum = cBlocks;
+          for (int t : sizes(mBlocks)) {
             if (t > sets) continue;
-            int[] rs = balanced(cBlocks);
-            // With r the only change, more channel sets only cut channel chunks N_C, which saves 2·buffer − array
-            // per output and chunk (rSum = ⌈C/q⌉ whatever r): when that is ≥ 0, the largest feasible r per buffer
-            // choice is the best one and smaller r need not be tried.
-            boolean largestRWins = 2 * hw.bufferEnergy() >= hw.arrayEnergy();
             java.util.Arrays.fill(done, false);
-            for (int ri = rs.length - 1; ri >= 0; ri--) {
+            int open = done.length;
+            if (allWeightsBits >= bufBits) { // ROWS_OUTER keeps all weights in the buffer: never fits
+              for (int i = 4; i < done.length; i++) done[i] = true;
+              open = 4;
+            }
+            if (wholeInputBits >= bufBits) { // FILTERS_OUTER with the whole input kept: never fits
+              done[2] = done[3] = true;
+              open -= 2;
+            }
+            for (int n = 2; n <= pr.n; n++) // image chunk sizes that give the same chunk count as n − 1
+              if (ceilDiv(pr.n, n - 1) == ceilDiv(pr.n, n) && !done[4 + 2 * (n - 1)]) {
+                done[4 + 2 * (n - 1)] = done[5 + 2 * (n - 1)] = true;
+                open -= 2;
+              }
+            if (mBlocks <= t && !done[5]) { // one filter chunk: keeping the input stripe changes nothing
+              for (int n = 1; n <= pr.n; n++) if (!done[5 + 2 * (n - 1)]) { done[5 + 2 * (n - 1)] = true; open--; }
+            }
+            for (int ri = rs.length - 1; ri >= 0 && open > 0; ri--) {
               int r = rs[ri];
               if ((long) t * r > sets) continue;
               int pt = p * t, qr = q * r;
               long nm = ceilDiv(pr.m, pt), nc = ceilDiv(pr.c, qr);
-              final int pp = p, qq = q;
-              long tSum = chunkSum(pr.m, pt, mi -> ceilDiv(mi, pp));
-              long rSum = chunkSum(pr.c, qr, ci -> ceilDiv(ci, qq));
               Counts k = new Counts(pr, nm, nc, ne, tSum, rSum, rowsSum);
               double passWeightsBits = (double) pt * qr * pr.r * pr.s * storedBits;
               double passInputsBits = (double) qr * maxRows * pr.w * ab;
-              double allWeightsBits = (double) pr.m * pr.c * pr.r * pr.s * storedBits;
               // FILTERS_OUTER: the whole batch streams through each pass (n = N).
               for (int flags = 0; flags < 4; flags++) {
                 boolean psumsStay = (flags & 1) != 0, inputsStay = (flags & 2) != 0;
@@ -165,25 +189,24 @@ public final class RowStationaryModel {
                     + (psumsStay ? (double) pr.n * pt * pr.e * pr.f : (double) pt * e * pr.f) * pb
                     + (inputsStay ? (double) pr.n * pr.c * pr.h * pr.w * ab : passInputsBits);
                 if (need > bufBits || done[flags]) continue;
-                if (!psumsStay && nc == 1) continue; // nothing to spill: identical to psumsStay
-                done[flags] = largestRWins;
+                if (largestRWins) { done[flags] = true; open--; }
                 double en = k.energy(hw, Mapping.Order.FILTERS_OUTER, 1, e, psumsStay, inputsStay, storedW, rfW, inW, psW, gate, macScale);
                 if (best == null || en < best.energy)
                   best = new Candidate(en, new Mapping(Mapping.Order.FILTERS_OUTER, pr.n, p, q, e, r, t, pr.r, pr.fold,
-                      psumsStay, inputsStay, nm * nc * ne * pr.n), k);
+                      psumsStay || nc == 1, inputsStay, nm * nc * ne * pr.n), k);
               }
               // ROWS_OUTER: all weights and each pass's psums stay in the buffer.
               for (int n = 1; n <= pr.n; n++) {
                 long nn = ceilDiv(pr.n, n);
                 int slot = 4 + 2 * (n - 1);
-                if (n > 1 && ceilDiv(pr.n, n - 1) == nn) continue; // same chunk count with fewer images
+                if (n > 1 && ceilDiv(pr.n, n - 1) == nn) continue; // same chunk count with fewer images (closed above)
                 double base = allWeightsBits + (double) n * pt * e * pr.f * pb;
                 for (int stay = 0; stay < 2; stay++) {
                   boolean inputsStay = stay == 1;
                   if (inputsStay && nm == 1) continue;
                   double need = base + (inputsStay ? (double) n * pr.c * maxRows * pr.w : (double) n * qr * maxRows * pr.w) * ab;
                   if (need > bufBits || done[slot + stay]) continue;
-                  done[slot + stay] = largestRWins;
+                  if (largestRWins) { done[slot + stay] = true; open--; }
                   double en = k.energy(hw, Mapping.Order.ROWS_OUTER, nn, e, true, inputsStay, storedW, rfW, inW, psW, gate, macScale);
                   if (best == null || en < best.energy)
                     best = new Candidate(en, new Mapping(Mapping.Order.ROWS_OUTER, n, p, q, e, r, t, pr.r, pr.fold,
@@ -279,6 +302,10 @@ public final class RowStationaryModel {
     long full = total / size;
     int rem = total % size;
     return full * f.applyAsLong(size) + (rem > 0 ? f.applyAsLong(rem) : 0);
+  }
+
+  private int[] sizes(int x) {
+    return exhaustive ? java.util.stream.IntStream.rangeClosed(1, x).toArray() : balanced(x);
   }
 
   /** Sizes v ≤ x with v = ⌈x/⌈x/v⌉⌉, ascending: every chunk count once, with its smallest chunk size. */

@@ -85,4 +85,20 @@ class RowStationaryPropertiesTest {
       assertEquals(2 * one.macs(), two.macs(), 1e-9);
     }
   }
+
+  /** Balanced sizes and the largest-r shortcut lose nothing against trying every size and every r. */
+  @Test void theShortcutsFindTheExhaustiveOptimum() {
+    var rnd = new Random(15);
+    var fast = new RowStationaryModel(V1);
+    var slow = new RowStationaryModel(V1, 0.01, true);
+    for (int i = 0; i < 25; i++) {
+      int r = new int[]{1, 3, 5}[rnd.nextInt(3)];
+      int h = r + rnd.nextInt(14);
+      var s = new LayerShape(0, "small", LayerKind.CONV, 1 + rnd.nextInt(2), 1 + rnd.nextInt(24), h, h, 1 + rnd.nextInt(40),
+          r, r, 1 + rnd.nextInt(2), rnd.nextBoolean() ? 0 : r / 2, 1);
+      var load = new LayerLoad(2 + rnd.nextInt(15), 2 + rnd.nextInt(15), 0.1 + 0.9 * rnd.nextDouble());
+      assertEquals(slow.estimate(s, load).totalEnergy(), fast.estimate(s, load).totalEnergy(),
+          1e-9 * slow.estimate(s, load).totalEnergy(), s + " " + load);
+    }
+  }
 }
