@@ -89,4 +89,31 @@ class AcceleratorTest {
     var e = assertThrows(IllegalArgumentException.class, () -> Accelerator.load(dir.resolve("nope.conf")));
     assertEquals("hardware file not found: " + dir.resolve("nope.conf"), e.getMessage());
   }
+
+  @Test void linearMacLawAveragesTheWidths() {
+    var c = com.typesafe.config.ConfigFactory.parseString("bit-scaling.mac-law = linear")
+        .withFallback(com.typesafe.config.ConfigFactory.parseFile(V1.toFile()));
+    var hw = Accelerator.fromConfig(c);
+    assertEquals(Accelerator.MacLaw.LINEAR, hw.macLaw());
+    assertEquals((4 + 8) / 32.0, hw.macScale(4, 8));
+    assertEquals("config", hw.source());
+  }
+
+  /** The same 13-row filter folds on Eyeriss v1's 12 PE rows but not on the 16-row array of the 28 nm file. */
+  @Test void anotherHardwareFileRetargetsTheMapping() {
+    var tall = new dev.hwc.model.LayerShape(0, "tall", dev.hwc.model.LayerKind.CONV, 1, 4, 32, 32, 8, 13, 3, 1, 0, 1);
+    var v1 = new RowStationaryModel(Accelerator.load(V1)).estimate(tall, LayerLoad.dense(8));
+    var big = new RowStationaryModel(Accelerator.load(Path.of("conf/hardware/eyeriss-28nm-16x16.conf"))).estimate(tall, LayerLoad.dense(8));
+    assertEquals(2, v1.mapping().fold());
+    assertEquals(1, big.mapping().fold());
+    assertEquals(13, big.mapping().setRows());
+    assertNotEquals(v1.totalEnergy(), big.totalEnergy());
+  }
+
+  @Test void breakdownsRoundTripThroughJson() throws Exception {
+    var b = new RowStationaryModel(Accelerator.load(V1)).estimate(
+        new dev.hwc.model.LayerShape(0, "c", dev.hwc.model.LayerKind.CONV, 1, 3, 12, 12, 8, 3, 3, 1, 1, 1), new LayerLoad(4, 6, 0.5));
+    var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+    assertEquals(b, mapper.readValue(mapper.writeValueAsString(b), EnergyBreakdown.class));
+  }
 }
