@@ -13,6 +13,7 @@ import dev.hwc.energy.ModelEnergy;
 import dev.hwc.energy.RowStationaryModel;
 import dev.hwc.model.LayerKind;
 import dev.hwc.model.LayerShape;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -32,11 +33,23 @@ import java.util.concurrent.Callable;
 @Command(name = "energy", mixinStandardHelpOptions = true,
     description = "Estimate Eyeriss row-stationary energy of a layer shape (or of several, as a model).")
 public final class EnergyCommand implements Callable<Integer> {
-  @Option(names = "--layer", required = true, paramLabel = "SPEC",
-      description = "layer shape and load, e.g. \"N=1,C=3,H=227,W=227,M=96,R=11,S=11,stride=4,pad=0,wbits=16,abits=16,density=1.0\""
-          + " (W defaults to H, S to R, N to the hardware batch, stride 1, pad 0, groups 1, bits to the hardware word, density 1;"
-          + " name=... labels it). Repeat for a model.")
-  List<String> layers;
+  @ArgGroup(exclusive = true, multiplicity = "1")
+  Source source;
+
+  static final class Source {
+    @Option(names = "--layer", required = true, paramLabel = "SPEC",
+        description = "layer shape and load, e.g. \"N=1,C=3,H=227,W=227,M=96,R=11,S=11,stride=4,pad=0,wbits=16,abits=16,density=1.0\""
+            + " (W defaults to H, S to R, N to the hardware batch, stride 1, pad 0, groups 1, bits to the hardware word, density 1;"
+            + " name=... labels it). Repeat for a model.")
+    List<String> layers;
+    @Option(names = "--model", required = true, paramLabel = "M",
+        description = "a model zip, or a reference architecture name (lenet5, vgg-small, resnet-small, mobilenet-small): its prunable layers")
+    String model;
+  }
+
+  @Option(names = "--uniform", paramLabel = "R:ALG:W:A",
+      description = "with --model: the same decision for every layer; R (pruning ratio) must be 0 for now (default: 0:none:B:B, B = baseline bits)")
+  String uniform;
   @Option(names = "--hardware", paramLabel = "FILE", description = "hardware file (default hwc.energy.hardware)") Path hardware;
   @Option(names = "--config", description = "configuration file layered over conf/application.conf") Path config;
   @Option(names = "--json", description = "print the result as JSON") boolean json;
@@ -50,9 +63,24 @@ public final class EnergyCommand implements Callable<Integer> {
     Path hwFile = hardware != null ? hardware : HwcConfig.resolve(settings.hardware());
     Accelerator hw = Accelerator.load(hwFile);
     RowStationaryModel model = new RowStationaryModel(hw, settings.densityStep());
+    PrintStream out = System.out;
+    if (source.model != null) {
+      List<LayerShape> shapes = modelShapes(source.model);
+      LayerLoad load = parseUniform(uniform, settings.baselineBits());
+      ModelEnergy.Estimate est = estimateModel(new ModelEnergy(model, settings.baselineBits()),
+          shapes.stream().map(s -> new ModelEnergy.LayerWork(s, load)).toList());
+      if (json) out.println(json(est));
+      else {
+        out.printf("model %s: %d prunable layers, uniform wbits=%d abits=%d density=%.2f, batch %d%n", source.model, shapes.size(),
+            load.weightBits(), load.activationBits(), load.weightDensity(), hw.batch());
+        printModel(out, hw, hwFile, settings.baselineBits(), est);
+      }
+      return 0;
+    }
+    if (uniform != null) throw new IllegalArgumentException("--uniform needs --model");
+    List<String> layers = source.layers;
     List<ModelEnergy.LayerWork> work = new ArrayList<>();
     for (int i = 0; i < layers.size(); i++) work.add(parseLayer(layers.get(i), i, hw));
-    PrintStream out = System.out;
     if (work.size() == 1) {
       EnergyBreakdown b = model.estimate(work.get(0).shape(), work.get(0).load());
       if (json) out.println(json(new LayerResult(hw.name(), hwFile.toString(), work.get(0).shape(), b, b.totalEnergy(), b.totalPj(), b.dramAccessesPerMac())));
@@ -65,9 +93,42 @@ public final class EnergyCommand implements Callable<Integer> {
     return 0;
   }
 
+  /** A model zip's prunable layer shapes, or a reference architecture's (built only for its shapes). */
+  static List<LayerShape> modelShapes(String model) {
+    Path file = HwcConfig.resolve(model);
+    if (java.nio.file.Files.isRegularFile(file)) return dev.hwc.model.ModelIO.load(file).layerShapes();
+    if (dev.hwc.model.ReferenceArchitectures.NAMES.contains(model))
+      return dev.hwc.model.ReferenceArchitectures.create(model, 0).layerShapes();
+    throw new IllegalArgumentException("--model " + model + ": neither a model file nor a reference architecture (known: "
+        + String.join(", ", dev.hwc.model.ReferenceArchitectures.NAMES) + ")");
+  }
+
+  /** {@code R:ALG:W:A}; only R = 0 until the compress package's pruning lands (fine R would be density 1 − R). */
+  static LayerLoad parseUniform(String spec, int baselineBits) {
+    if (spec == null) return LayerLoad.dense(baselineBits);
+    String[] f = spec.split(":");
+    if (f.length != 4) throw new IllegalArgumentException("--uniform \"" + spec + "\": expected R:ALG:W:A, e.g. 0:none:6:8");
+    double ratio;
+    int w, a;
+    try {
+      ratio = Double.parseDouble(f[0]);
+      w = Integer.parseInt(f[2]);
+      a = Integer.parseInt(f[3]);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("--uniform \"" + spec + "\": R must be a number and W, A integers");
+    }
+    if (ratio != 0)
+      throw new IllegalArgumentException("--uniform \"" + spec + "\": pruning ratio " + f[0] + " is not supported yet (model mode is dense; use R=0)");
+    try {
+      return new LayerLoad(w, a, 1.0);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--uniform \"" + spec + "\": " + e.getMessage(), e);
+    }
+  }
+
   /**
-   * The model form: any list of (shape, load), as the search or a model file yields it. Shapes keep their own batch
-   * (a --layer's N) rather than the hardware's.
+   * The model form: any list of (shape, load), as the search or a model file yields it. Shapes of batch 1 get the
+   * hardware's batch; others (a --layer's explicit N) keep theirs.
    */
   static ModelEnergy.Estimate estimateModel(ModelEnergy energy, List<ModelEnergy.LayerWork> work) {
     return energy.estimate(work);

@@ -7,8 +7,8 @@ import java.util.List;
 
 /**
  * Whole-model energy: the sum of per-layer {@link RowStationaryModel} estimates, and its reduction against the
- * baseline (the unpruned shapes, dense, {@code baselineBits} weights and activations). Model shapes are per image;
- * the hardware's batch is applied here.
+ * baseline (the unpruned shapes, dense, {@code baselineBits} weights and activations). Model shapes are per image
+ * (batch 1): the hardware's batch is applied here to shapes of batch 1; a shape with its own batch keeps it.
  */
 public final class ModelEnergy {
   private final RowStationaryModel model;
@@ -65,9 +65,9 @@ public final class ModelEnergy {
     return EnergyBreakdown.sum("baseline", parts);
   }
 
-  /** One layer at the hardware's batch. */
+  /** One layer, at the hardware's batch when the shape is per image. */
   public EnergyBreakdown layer(LayerShape shape, LayerLoad load) {
     int batch = model.hardware().batch();
-    return model.estimate(shape.n() == batch ? shape : shape.withBatch(batch), load);
+    return model.estimate(shape.n() == 1 && batch != 1 ? shape.withBatch(batch) : shape, load);
   }
 }

@@ -64,4 +64,26 @@ class EnergyCommandTest {
     assertTrue(text.contains("9443"), text);
     assertTrue(text.contains("DRAM words per MAC 0.53086"), text);
   }
+
+  @Test void uniformSpecIsDenseBitsForNow() {
+    assertEquals(new dev.hwc.energy.LayerLoad(6, 8, 1.0), EnergyCommand.parseUniform("0:none:6:8", 8));
+    assertEquals(dev.hwc.energy.LayerLoad.dense(8), EnergyCommand.parseUniform(null, 8));
+    var e = assertThrows(IllegalArgumentException.class, () -> EnergyCommand.parseUniform("0.3:magnitude:6:8", 8));
+    assertEquals("--uniform \"0.3:magnitude:6:8\": pruning ratio 0.3 is not supported yet (model mode is dense; use R=0)", e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> EnergyCommand.parseUniform("0:none:6", 8));
+    assertEquals("--uniform \"0:none:6\": expected R:ALG:W:A, e.g. 0:none:6:8", e.getMessage());
+  }
+
+  /** lenet5's prunable layers come from the model package; at 4/4 bits every layer costs less than at 8/8. */
+  @Test void modelModeEstimatesEveryPrunableLayer() {
+    var shapes = EnergyCommand.modelShapes("lenet5");
+    assertEquals(5, shapes.size());
+    var me = new dev.hwc.energy.ModelEnergy(new dev.hwc.energy.RowStationaryModel(V1), 8);
+    var est = EnergyCommand.estimateModel(me, shapes.stream()
+        .map(s -> new dev.hwc.energy.ModelEnergy.LayerWork(s, dev.hwc.energy.LayerLoad.dense(4))).toList());
+    assertEquals(5, est.layers().size());
+    assertTrue(est.reduction() > 0.3, "4-bit vs 8-bit: " + est.reduction());
+    for (int i = 0; i < 5; i++)
+      assertTrue(est.layers().get(i).totalEnergy() < me.layer(shapes.get(i), dev.hwc.energy.LayerLoad.dense(8)).totalEnergy());
+  }
 }
