@@ -219,7 +219,7 @@ public final class RowStationaryModel {
       }
     }
     if (best == null)
-      throw new IllegalArgumentException("layer " + shape.name() + " " + shape + " has no row-stationary mapping on "
+      throw new IllegalArgumentException("layer " + shape + " has no row-stationary mapping on "
           + hw.name() + " at " + wb + "/" + ab + " bits (global buffer " + hw.globalBufferBytes() + " B too small)");
     Mapping mp = best.mapping;
     LevelCosts acc = best.counts.accesses(mp.order(), ceilDiv(pr.n, mp.n()), mp.e(), mp.psumsInBuffer(), mp.inputsInBuffer(),
