@@ -111,13 +111,13 @@ public final class RowStationaryModel {
     long filterCap = hw.capacity(hw.filterSpadWords(), wb);
     long ifmapCap = hw.capacity(hw.ifmapSpadWords(), ab);
     long psumCap = hw.capacity(hw.psumSpadWords(), pb);
+    if (ifmapCap < 1 || filterCap < 1 || psumCap < 1)
+      throw new IllegalArgumentException("layer " + shape.name() + ": scratch pads of " + hw.name() + " hold no datum at "
+          + wb + "/" + ab + "/" + pb + " bits");
     // Fold filters whose rows exceed the array height or whose columns exceed the ifmap pad (ISCA 2016 §V-B).
     int rFold = ceilDiv(shape.r(), hw.peRows());
     int sFold = (int) ceilDiv(shape.s(), Math.min(ifmapCap, filterCap));
     int rr = ceilDiv(shape.r(), rFold), ss = ceilDiv(shape.s(), sFold);
-    if (ifmapCap < 1 || filterCap < 1 || psumCap < 1)
-      throw new IllegalArgumentException("layer " + shape.name() + ": scratch pads of " + hw.name() + " hold no datum at "
-          + wb + "/" + ab + "/" + pb + " bits");
     Problem pr = new Problem(shape.n(), c0 * rFold * sFold, m, shape.h(), shape.w(), rr, ss, shape.stride(),
         shape.e(), shape.f(), rFold * sFold);
 
@@ -127,7 +127,6 @@ public final class RowStationaryModel {
     double macScale = hw.macScale(wb, ab);
     long bufBits = hw.globalBufferBits();
     double storedBits = hw.storedWeightBits(wb, d);
-    double wordsToBits = hw.wordBits();
 
     Candidate best = null;
     boolean[] done = new boolean[4 + 2 * pr.n];
