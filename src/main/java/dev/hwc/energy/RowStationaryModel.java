@@ -103,23 +103,39 @@ public final class RowStationaryModel {
 
   // ---------------------------------------------------------------------------------------------------------------
 
-  private EnergyBreakdown search(LayerShape shape, LayerLoad load) {
-    int groups = shape.groups();
-    int c0 = shape.c() / groups, m = shape.m() / groups;
+  /** The per-group problem after folding filters that exceed the array height or the ifmap pad (ISCA 2016 §V-B). */
+  private Problem problem(LayerShape shape, LayerLoad load) {
     int wb = load.weightBits(), ab = load.activationBits(), pb = hw.psumBits();
-    double d = load.weightDensity();
     long filterCap = hw.capacity(hw.filterSpadWords(), wb);
     long ifmapCap = hw.capacity(hw.ifmapSpadWords(), ab);
     long psumCap = hw.capacity(hw.psumSpadWords(), pb);
     if (ifmapCap < 1 || filterCap < 1 || psumCap < 1)
       throw new IllegalArgumentException("layer " + shape.name() + ": scratch pads of " + hw.name() + " hold no datum at "
           + wb + "/" + ab + "/" + pb + " bits");
-    // Fold filters whose rows exceed the array height or whose columns exceed the ifmap pad (ISCA 2016 §V-B).
     int rFold = ceilDiv(shape.r(), hw.peRows());
     int sFold = (int) ceilDiv(shape.s(), Math.min(ifmapCap, filterCap));
     int rr = ceilDiv(shape.r(), rFold), ss = ceilDiv(shape.s(), sFold);
-    Problem pr = new Problem(shape.n(), c0 * rFold * sFold, m, shape.h(), shape.w(), rr, ss, shape.stride(),
-        shape.e(), shape.f(), rFold * sFold);
+    return new Problem(shape.n(), shape.c() / shape.groups() * rFold * sFold, shape.m() / shape.groups(), shape.h(), shape.w(),
+        rr, ss, shape.stride(), shape.e(), shape.f(), rFold * sFold, filterCap, ifmapCap, psumCap);
+  }
+
+  /** Buffer bits a mapping needs: weights, psums and inputs that must be held at once. */
+  private static double needBits(Problem pr, Mapping.Order order, int n, int pt, int qr, int e, boolean psumsStay,
+                                 boolean inputsStay, long maxRows, double storedBits, int ab, int pb) {
+    if (order == Mapping.Order.FILTERS_OUTER)
+      return (double) pt * qr * pr.r * pr.s * storedBits
+          + (psumsStay ? (double) pr.n * pt * pr.e * pr.f : (double) pt * e * pr.f) * pb
+          + (inputsStay ? (double) pr.n * pr.c * pr.h * pr.w : (double) qr * maxRows * pr.w) * ab;
+    return (double) pr.m * pr.c * pr.r * pr.s * storedBits + (double) n * pt * e * pr.f * pb
+        + (inputsStay ? (double) n * pr.c * maxRows * pr.w : (double) n * qr * maxRows * pr.w) * ab;
+  }
+
+  private EnergyBreakdown search(LayerShape shape, LayerLoad load) {
+    int groups = shape.groups();
+    int wb = load.weightBits(), ab = load.activationBits(), pb = hw.psumBits();
+    double d = load.weightDensity();
+    Problem pr = problem(shape, load);
+    long filterCap = pr.filterCap, ifmapCap = pr.ifmapCap, psumCap = pr.psumCap;
 
     double storedW = hw.wordsPerDatum(hw.storedWeightBits(wb, d));
     double rfW = hw.wordsPerDatum(wb), inW = hw.wordsPerDatum(ab), psW = hw.wordsPerDatum(pb);
@@ -179,14 +195,10 @@ public final class RowStationaryModel {
               int pt = p * t, qr = q * r;
               long nm = ceilDiv(pr.m, pt), nc = ceilDiv(pr.c, qr);
               Counts k = new Counts(pr, nm, nc, ne, tSum, rSum, rowsSum);
-              double passWeightsBits = (double) pt * qr * pr.r * pr.s * storedBits;
-              double passInputsBits = (double) qr * maxRows * pr.w * ab;
               // FILTERS_OUTER: the whole batch streams through each pass (n = N).
               for (int flags = 0; flags < 4; flags++) {
                 boolean psumsStay = (flags & 1) != 0, inputsStay = (flags & 2) != 0;
-                double need = passWeightsBits
-                    + (psumsStay ? (double) pr.n * pt * pr.e * pr.f : (double) pt * e * pr.f) * pb
-                    + (inputsStay ? (double) pr.n * pr.c * pr.h * pr.w * ab : passInputsBits);
+                double need = needBits(pr, Mapping.Order.FILTERS_OUTER, pr.n, pt, qr, e, psumsStay, inputsStay, maxRows, storedBits, ab, pb);
                 if (need > bufBits || done[flags]) continue;
                 if (largestRWins) { done[flags] = true; open--; }
                 double en = k.energy(hw, Mapping.Order.FILTERS_OUTER, 1, e, psumsStay, inputsStay, storedW, rfW, inW, psW, gate, macScale);
@@ -199,11 +211,10 @@ public final class RowStationaryModel {
                 long nn = ceilDiv(pr.n, n);
                 int slot = 4 + 2 * (n - 1);
                 if (n > 1 && ceilDiv(pr.n, n - 1) == nn) continue; // same chunk count with fewer images (closed above)
-                double base = allWeightsBits + (double) n * pt * e * pr.f * pb;
                 for (int stay = 0; stay < 2; stay++) {
                   boolean inputsStay = stay == 1;
                   if (inputsStay && nm == 1) continue;
-                  double need = base + (inputsStay ? (double) n * pr.c * maxRows * pr.w : (double) n * qr * maxRows * pr.w) * ab;
+                  double need = needBits(pr, Mapping.Order.ROWS_OUTER, n, pt, qr, e, true, inputsStay, maxRows, storedBits, ab, pb);
                   if (need > bufBits || done[slot + stay]) continue;
                   if (largestRWins) { done[slot + stay] = true; open--; }
                   double en = k.energy(hw, Mapping.Order.ROWS_OUTER, nn, e, true, inputsStay, storedW, rfW, inW, psW, gate, macScale);
@@ -220,22 +231,70 @@ public final class RowStationaryModel {
     if (best == null)
       throw new IllegalArgumentException("layer " + shape + " has no row-stationary mapping on "
           + hw.name() + " at " + wb + "/" + ab + " bits (global buffer " + hw.globalBufferBytes() + " B too small)");
-    Mapping mp = best.mapping;
-    LevelCosts acc = best.counts.accesses(mp.order(), ceilDiv(pr.n, mp.n()), mp.e(), mp.psumsInBuffer(), mp.inputsInBuffer(),
-        storedW, rfW, inW, psW, gate).times(groups);
+    EnergyBreakdown b = breakdown(shape, load, pr, best.counts, best.mapping);
+    if (Math.abs(b.totalEnergy() - best.energy * groups) > 1e-9 * Math.max(1, b.totalEnergy())
+        && shape.macs() == (long) ((double) pr.n * pr.m * pr.e * pr.f * pr.c * pr.r * pr.s * groups))
+      throw new IllegalStateException("energy of " + shape + " disagrees between search and breakdown: " + best.energy * groups + " vs " + b.totalEnergy());
+    return b;
+  }
+
+  private EnergyBreakdown breakdown(LayerShape shape, LayerLoad load, Problem pr, Counts counts, Mapping mp) {
+    int wb = load.weightBits(), ab = load.activationBits();
+    double d = load.weightDensity();
+    double gate = hw.zeroGating() ? d : 1.0;
+    LevelCosts acc = counts.accesses(mp.order(), ceilDiv(pr.n, mp.n()), mp.e(), mp.psumsInBuffer(), mp.inputsInBuffer(),
+        hw.wordsPerDatum(hw.storedWeightBits(wb, d)), hw.wordsPerDatum(wb), hw.wordsPerDatum(ab), hw.wordsPerDatum(hw.psumBits()),
+        gate).times(shape.groups());
     // Executed MACs from the true (unfolded) shape; a fold that does not divide R or S would otherwise add some.
-    double check = acc.energy(hw, macScale).total();
-    if (Math.abs(check - best.energy * groups) > 1e-9 * Math.max(1, check))
-      throw new IllegalStateException("energy of " + shape + " disagrees between search and breakdown: " + best.energy * groups + " vs " + check);
     acc = new LevelCosts(acc.dram(), acc.buffer(), acc.array(), acc.rf(), shape.macs() * gate);
-    LevelCosts energy = acc.energy(hw, macScale);
+    LevelCosts energy = acc.energy(hw, hw.macScale(wb, ab));
     return new EnergyBreakdown(shape.name(), mp, load, shape.macs(), acc, energy, hw.pjPerUnit());
+  }
+
+  /**
+   * The breakdown of a given mapping (not searched, not cached), e.g. a published one; fails naming the first
+   * constraint it breaks. The mapping's {@code passes} is recomputed.
+   */
+  public EnergyBreakdown evaluate(LayerShape shape, LayerLoad load, Mapping m) {
+    load = load.withDensity(bucketed(load.weightDensity()));
+    Problem pr = problem(shape, load);
+    int ab = load.activationBits(), pb = hw.psumBits();
+    double storedBits = hw.storedWeightBits(load.weightBits(), load.weightDensity());
+    String where = "mapping " + m + " for " + shape + ": ";
+    if (m.fold() != pr.fold || m.setRows() != pr.r)
+      throw new IllegalArgumentException(where + "fold must be " + pr.fold + " with " + pr.r + "-row sets on " + hw.name());
+    if (m.p() < 1 || m.q() < 1 || m.e() < 1 || m.r() < 1 || m.t() < 1 || m.n() < 1)
+      throw new IllegalArgumentException(where + "p, q, e, r, t, n must be >= 1");
+    if (m.e() > pr.e || m.p() > pr.m || m.q() > pr.c || m.n() > pr.n)
+      throw new IllegalArgumentException(where + "e, p, q, n exceed the layer's E, M, C, N");
+    if (m.p() > pr.psumCap) throw new IllegalArgumentException(where + "p > psum pad (" + pr.psumCap + ")");
+    if ((long) m.q() * pr.s > pr.ifmapCap) throw new IllegalArgumentException(where + "q·S > ifmap pad (" + pr.ifmapCap + ")");
+    if ((long) m.p() * m.q() * pr.s > pr.filterCap) throw new IllegalArgumentException(where + "p·q·S > filter pad (" + pr.filterCap + ")");
+    int setH = pr.r * ceilDiv(m.e(), hw.peColumns()), setW = Math.min(m.e(), hw.peColumns());
+    long sets = setH > hw.peRows() ? 0 : (long) (hw.peRows() / setH) * (hw.peColumns() / setW);
+    if ((long) m.t() * m.r() > sets) throw new IllegalArgumentException(where + "t·r > the " + sets + " sets that fit the array");
+    if (m.order() == Mapping.Order.ROWS_OUTER && !m.psumsInBuffer())
+      throw new IllegalArgumentException(where + "ROWS_OUTER keeps psums in the buffer");
+    long maxRows = Math.min(pr.h, (long) (m.e() - 1) * pr.u + pr.r);
+    int pt = m.p() * m.t(), qr = m.q() * m.r();
+    long nm = ceilDiv(pr.m, pt), nc = ceilDiv(pr.c, qr), ne = ceilDiv(pr.e, m.e());
+    // With one channel chunk nothing accumulates across passes: psums "stay" without holding the whole tile.
+    boolean bigPsumTile = m.psumsInBuffer() && (nc > 1 || m.order() == Mapping.Order.ROWS_OUTER);
+    if (needBits(pr, m.order(), m.n(), pt, qr, m.e(), bigPsumTile, m.inputsInBuffer(), maxRows, storedBits, ab, pb) > hw.globalBufferBits())
+      throw new IllegalArgumentException(where + "its tiles do not fit the " + hw.globalBufferBytes() + " B global buffer");
+    long rowsSum = chunkSum(pr.e, m.e(), ei -> Math.min(pr.h, (long) (ei - 1) * pr.u + pr.r));
+    Counts k = new Counts(pr, nm, nc, ne, ceilDiv(pr.m, m.p()), ceilDiv(pr.c, m.q()), rowsSum);
+    long passes = nm * nc * ne * (m.order() == Mapping.Order.ROWS_OUTER ? ceilDiv(pr.n, m.n()) : pr.n);
+    Mapping withPasses = new Mapping(m.order(), m.order() == Mapping.Order.ROWS_OUTER ? m.n() : pr.n, m.p(), m.q(), m.e(),
+        m.r(), m.t(), m.setRows(), m.fold(), m.psumsInBuffer(), m.inputsInBuffer(), passes);
+    return breakdown(shape, load, pr, k, withPasses);
   }
 
   private record Candidate(double energy, Mapping mapping, Counts counts) {}
 
   /** One group's problem after folding. */
-  private record Problem(int n, int c, int m, int h, int w, int r, int s, int u, int e, int f, int fold) {}
+  private record Problem(int n, int c, int m, int h, int w, int r, int s, int u, int e, int f, int fold,
+                         long filterCap, long ifmapCap, long psumCap) {}
 
   /** Chunk statistics of one (p, q, e, r, t) choice, turned into accesses for a loop order. */
   private record Counts(Problem pr, long nm, long nc, long ne, long tSum, long rSum, long rowsSum) {

@@ -136,4 +136,63 @@ class RowStationaryModelTest {
     var b = new RowStationaryModel(V1).estimate(conv(1, 2, 20, 4, 13, 1, 0, 1), LayerLoad.dense(16));
     assertEquals(4, b.mapping().fold());
   }
+
+  static Mapping mapping(Mapping.Order order, int p, int q, int e, int r, int t, boolean psumsStay, boolean inputsStay) {
+    return new Mapping(order, 1, p, q, e, r, t, 3, 1, psumsStay, inputsStay, 0);
+  }
+
+  /**
+   * Two 3×3 filters on two 5×5 channels, one filter and one channel per pass (p = q = r = t = 1, e = 3):
+   * O = 18 outputs, K = 36 weights, 324 MACs; N_M = N_C = 2 chunks, T = Rs = 2, H* = 5 rows.
+   * weights: DRAM 36, buffer 36, array 36·3 = 108, RF 324.
+   * inputs: DRAM 2·(2·5·5) = 100 (re-read per filter chunk), buffer 100, array T·C·R·E·W = 2·2·3·3·5 = 180, RF 324.
+   * psums: DRAM 18, buffer 2·2·18 = 72, array 18·(3·2 − 2) = 72, RF 2·(324 − 18·3·2) = 432.
+   */
+  @Test void multiChunkMappingCountsByHand() {
+    var model = new RowStationaryModel(V1);
+    var s = conv(1, 2, 5, 2, 3, 1, 0, 1);
+    var b = model.evaluate(s, LayerLoad.dense(16), mapping(Mapping.Order.FILTERS_OUTER, 1, 1, 3, 1, 1, true, false));
+    assertCosts(36, 100, 18, b.accesses().dram(), "DRAM");
+    assertCosts(36, 100, 72, b.accesses().buffer(), "buffer");
+    assertCosts(108, 180, 72, b.accesses().array(), "array");
+    assertCosts(324, 324, 432, b.accesses().rf(), "RF");
+    assertEquals(4, b.mapping().passes());
+    // psums spilled between the two channel chunks: 18 + 2·(2 − 1)·18 DRAM words
+    var spill = model.evaluate(s, LayerLoad.dense(16), mapping(Mapping.Order.FILTERS_OUTER, 1, 1, 3, 1, 1, false, false));
+    assertEquals(54, spill.accesses().dram().psums(), EPS);
+    // the whole input kept: read once, 2·5·5
+    var kept = model.evaluate(s, LayerLoad.dense(16), mapping(Mapping.Order.FILTERS_OUTER, 1, 1, 3, 1, 1, true, true));
+    assertEquals(50, kept.accesses().dram().inputs(), EPS);
+    // ROWS_OUTER with the stripe kept: weights from the buffer once per row chunk and image chunk (1·1), inputs once
+    var rows = model.evaluate(s, LayerLoad.dense(16), mapping(Mapping.Order.ROWS_OUTER, 1, 1, 3, 1, 1, true, true));
+    assertCosts(36, 50, 18, rows.accesses().dram(), "DRAM");
+    assertCosts(36, 100, 72, rows.accesses().buffer(), "buffer");
+    assertCosts(108, 180, 72, rows.accesses().array(), "array");
+    // the searched optimum is never worse than any given mapping
+    double best = model.estimate(s, LayerLoad.dense(16)).totalEnergy();
+    for (var b2 : java.util.List.of(b, spill, kept, rows)) assertTrue(best <= b2.totalEnergy() + EPS);
+  }
+
+  @Test void theSearchedMappingEvaluatesToTheSameBreakdown() {
+    var model = new RowStationaryModel(V1);
+    var s = new LayerShape(0, "c", LayerKind.CONV, 2, 48, 27, 27, 64, 5, 5, 1, 2, 1);
+    var load = new LayerLoad(6, 5, 0.4);
+    var b = model.estimate(s, load);
+    assertEquals(b, model.evaluate(s, load, b.mapping()));
+  }
+
+  @Test void anInfeasibleMappingIsRejected() {
+    var s = conv(1, 8, 5, 2, 3, 1, 0, 1);
+    var e = assertThrows(IllegalArgumentException.class, () -> new RowStationaryModel(V1).evaluate(s, LayerLoad.dense(16),
+        mapping(Mapping.Order.FILTERS_OUTER, 1, 5, 3, 1, 1, true, false)));
+    assertTrue(e.getMessage().endsWith(": q·S > ifmap pad (12)"), e.getMessage()); // 5 channels × 3 columns
+  }
+
+  /** Eyeriss JSSC 2017's CONV2 mapping (p=16, q=2, e=27, r=1, t=1; from memory) is feasible and is what the search picks. */
+  @Test void thePublishedConv2MappingEvaluates() {
+    var model = new RowStationaryModel(V1.withBatch(4));
+    var conv2 = new LayerShape(1, "CONV2", LayerKind.CONV, 4, 96, 27, 27, 256, 5, 5, 1, 2, 2);
+    var chip = new Mapping(Mapping.Order.FILTERS_OUTER, 4, 16, 2, 27, 1, 1, 5, 1, true, false, 0);
+    assertEquals(model.estimate(conv2, LayerLoad.dense(16)).totalEnergy(), model.evaluate(conv2, LayerLoad.dense(16), chip).totalEnergy(), 1e-6);
+  }
 }
