@@ -88,7 +88,7 @@ class SearchCliTest {
         "EpisodeEvaluated", "AgentCheckpointed"), types);
   }
 
-  @Test @Order(2) void refusalsLeaveTheJournalUntouched() {
+  @Test @Order(2) void refusalsLeaveTheJournalUntouched() throws Exception {
     SearchCommand.parts = doubles(0, "model-fp");
     String before = hwc("journal", "t1").out();
 
@@ -111,7 +111,14 @@ class SearchCliTest {
     assertEquals(2, badTime.code());
     assertEquals("hwc search: error: --max-time 'soon' is not a positive duration such as 30m or 2h", badTime.err().strip());
 
+    Path bad = tmp.resolve("bad.conf");
+    java.nio.file.Files.writeString(bad, "hwc.search.max-accuracy-loss = -1\n");
+    Result badConf = hwc("search", "--model", model.toString(), "--config", bad.toString(), "--id", "t8");
+    assertEquals(2, badConf.code());
+    assertEquals("hwc search: error: hwc.search.max-accuracy-loss must be >= 0, was -1.0", badConf.err().strip());
+
     assertEquals(before, hwc("journal", "t1").out());
+    assertTrue(hwc("journal", "t8").err().contains("no search named 't8'"));
   }
 
   @Test @Order(3) void anInterruptedSearchResumesOnlyOnTheSameModelAndNotTwice() throws Exception {
