@@ -79,8 +79,8 @@ public final class SearchesCommand implements Callable<Integer> {
   }
 
   static String status(SearchCoordinator.State s, boolean running) {
-    if (running) return "running";
     if (s.completed() != null) return "complete (" + s.completed().reason() + ")";
+    if (running) return "running";
     return "interrupted";
   }
 
