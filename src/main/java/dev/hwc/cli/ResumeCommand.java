@@ -77,7 +77,7 @@ public final class ResumeCommand implements Callable<Integer> {
       out.flush();
       int code = SearchSession.run(system, search, lock, id, state.episodesDone(), st.episodes(), deadline, out,
           spec.commandLine().getErr());
-      SearchesCommand.printSummary(reader.state(id), out);
+      if (code != SearchSession.STOPPED) SearchesCommand.printSummary(reader.state(id), out);
       return code;
     } finally {
       if (system != null) SearchSystem.stop(system, Duration.ofSeconds(30));

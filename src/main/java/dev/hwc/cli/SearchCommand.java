@@ -103,7 +103,7 @@ public final class SearchCommand implements Callable<Integer> {
       out.flush();
       handedOver = true;
       int code = SearchSession.run(system, search, lock, searchId, 0, n, deadline, out, spec.commandLine().getErr());
-      SearchesCommand.printSummary(new JournalReader(system, Duration.ofSeconds(60)).state(searchId), out);
+      if (code != SearchSession.STOPPED) SearchesCommand.printSummary(new JournalReader(system, Duration.ofSeconds(60)).state(searchId), out);
       return code;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

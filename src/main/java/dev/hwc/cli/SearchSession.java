@@ -14,6 +14,7 @@ import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.Terminated;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
@@ -31,6 +32,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class SearchSession {
   private SearchSession() {}
 
+  /** Returned when a signal stopped the search: the shutdown hook reports, the caller prints nothing more. */
+  static final int STOPPED = 130;
+
   /** Drives {@code search} until it finishes, fails or the process is told to stop; returns the exit code. */
   static int run(ActorSystem<Void> system, ActorRef<SearchCoordinator.Command> search, SearchLock lock, String id,
                  int episodesDone, int episodes, long deadline, PrintWriter out, PrintWriter err) {
@@ -46,7 +50,10 @@ final class SearchSession {
         .build();
     bar.stepTo(episodesDone);
     if (episodesDone > 0) bar.setExtraMessage("resumed at " + episodesDone);
-    ActorRef<Progress> listener = system.systemActorOf(Behaviors.receive(Progress.class)
+    // The listener also watches the search, so a search that dies without a word still ends the wait.
+    ActorRef<Progress> listener = system.systemActorOf(Behaviors.setup(ctx -> {
+      ctx.watch(search);
+      return Behaviors.receive(Progress.class)
         .onMessage(EpisodeDone.class, d -> {
           bar.stepTo(d.episode());
           bar.setExtraMessage(String.format(Locale.ROOT, "r %.2f | best %s", d.reward(),
@@ -58,11 +65,18 @@ final class SearchSession {
           end.complete(p);
           return Behaviors.stopped();
         })
-        .build(), "progress", Props.empty());
+        .onSignal(Terminated.class, t -> {
+          end.complete(new Failed("the search stopped unexpectedly (see the log above)"));
+          return Behaviors.stopped();
+        })
+        .build();
+    }), "progress", Props.empty());
 
     AtomicBoolean finished = new AtomicBoolean(false);
+    AtomicBoolean stopping = new AtomicBoolean(false);
     Thread hook = new Thread(() -> {
       if (finished.get()) return;
+      stopping.set(true);
       try {
         AskPattern.<SearchCoordinator.Command, Done>ask(search, SearchCoordinator.Stop::new, Duration.ofSeconds(30), system.scheduler())
             .toCompletableFuture().get(30, TimeUnit.SECONDS);
@@ -84,6 +98,7 @@ final class SearchSession {
       last = new Failed(String.valueOf(e.getMessage()));
     }
     finished.set(true);
+    if (stopping.get()) return STOPPED;
     try {
       Runtime.getRuntime().removeShutdownHook(hook);
     } catch (IllegalStateException shuttingDown) {

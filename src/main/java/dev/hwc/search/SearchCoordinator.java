@@ -240,9 +240,12 @@ public final class SearchCoordinator extends EventSourcedBehavior<SearchCoordina
       restoreAgents(s);
       return Effect().none();
     }
-    if (s.episodesDone() != s.checkpointEpisode())
-      throw new IllegalStateException("journal inconsistent: " + s.episodesDone() + " episodes evaluated, agents checkpointed after "
-          + s.checkpointEpisode());
+    if (s.episodesDone() != s.checkpointEpisode()) {
+      // Evaluation and checkpoint are journaled together, so only a foreign or damaged journal gets here.
+      run.listener().tell(new Failed("journal inconsistent: " + s.episodesDone() + " episodes evaluated, agents checkpointed after "
+          + s.checkpointEpisode()));
+      return Effect().stop();
+    }
     if (s.episodesDone() >= s.started().episodes()) return complete("episodes", s);
     if (s.episodesDone() >= run.episodes()) {
       // A partial run (tests, or a caller that runs a search in slices): the search stays open for resume.
