@@ -84,6 +84,19 @@ public final class Mlp {
   public int size(int i) { return sizes[i]; }
   public boolean noisy() { return noisy; }
 
+  /** Mean |σ| over the noisy layers' weights (0 when not noisy): how much a NoisyNet still explores. */
+  public double meanSigma() {
+    if (!noisy) return 0;
+    double s = 0;
+    long n = 0;
+    for (int l = 0; l < layers(); l++) {
+      int count = sizes[l] * sizes[l + 1];
+      for (int k = 0; k < count; k++) s += Math.abs(params[swOff[l] + k]);
+      n += count;
+    }
+    return s / n;
+  }
+
   /** Draws fresh factorised noise for every noisy layer. */
   public void resampleNoise(Rng rng) {
     if (!noisy) return;
