@@ -82,7 +82,7 @@ public final class Rainbow {
 
     /** All six parts on, with Rainbow's published values where they carry over (α 0.5, β 0.4, n 3, 51 atoms on ±10, σ0 0.5). */
     public static Config defaults() {
-      return new Config(List.of(256), 256, true, true, true, 0.5, 0.4, 10_000, 1e-6, 3, true, 51, -10, 10, true, 0.5,
+      return new Config(List.of(256), 128, true, true, true, 0.5, 0.4, 10_000, 1e-6, 3, true, 51, -10, 10, true, 0.5,
           1.0, 0.05, 200, 1e-4, 1.5e-4, 10, 1.0, 64, 2000, 200, 100);
     }
 
@@ -521,7 +521,7 @@ public final class Rainbow {
           for (int k = 0; k < z; k++) max = Math.max(max, logits[base + k]);
           double sum = 0;
           for (int k = 0; k < z; k++) {
-            double e = StrictMath.exp(logits[base + k] - max);
+            double e = Mlp.exp(logits[base + k] - max);
             p[base + k] = (float) e;
             sum += e;
           }

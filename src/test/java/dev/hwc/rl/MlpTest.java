@@ -116,4 +116,11 @@ class MlpTest {
     assertArrayEquals(new float[] {0.9f, 1.1f, 1f}, p, 1e-6f);
     assertEquals(1, adam.steps());
   }
+
+  @Test void portableExpAgreesWithTheLibrary() {
+    for (double x = -50; x <= 50; x += 0.37) assertEquals(Math.exp(x), Mlp.exp(x), 1e-12 * Math.exp(x), "exp(" + x + ")");
+    assertEquals(1.0, Mlp.exp(0), 0);
+    assertEquals(0.0, Mlp.exp(-800), 0);
+    assertEquals(Double.POSITIVE_INFINITY, Mlp.exp(800), 0);
+  }
 }
