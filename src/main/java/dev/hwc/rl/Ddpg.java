@@ -14,7 +14,7 @@ import java.util.List;
  *
  * <p>Everything that influences future behaviour (networks, targets, Adam moments and step counts, the replay,
  * the episode counter, the reward baseline and the random stream) is in {@link #toBytes()}, so a restored agent
- * continues bit for bit as if it had never stopped.
+ * continues bit for bit as if it had never stopped. Not thread-safe: one owner (an actor) calls it.
  */
 public final class Ddpg {
 
@@ -192,7 +192,7 @@ public final class Ddpg {
 
   /** Up to {@code steps} learning steps; none while warming up or while the replay holds less than a batch. */
   public Stats learn(int steps) {
-    if (warmingUp() || replay.size() < cfg.batchSize()) return Stats.NONE;
+    if (steps <= 0 || warmingUp() || replay.size() < cfg.batchSize()) return Stats.NONE;
     double loss = 0, q = 0;
     for (int k = 0; k < steps; k++) {
       double[] r = update();

@@ -293,7 +293,7 @@ public final class Rainbow {
   // ---------------------------------------------------------------- learning
 
   public Stats learn(int steps) {
-    if (warmingUp() || replaySize() < cfg.batchSize()) return Stats.NONE;
+    if (steps <= 0 || warmingUp() || replaySize() < cfg.batchSize()) return Stats.NONE;
     double loss = 0;
     for (int k = 0; k < steps; k++) loss += update();
     return new Stats(steps, loss / steps);
