@@ -72,6 +72,8 @@ class CompositeAgentTest {
 
   static double train(int steps, int episodes, long seed) {
     CompositeAgent agent = new CompositeAgent(compositeConfig(), ddpgConfig(), rainbowConfig(), 2, 1, 3, seed);
+    double untrained = fractionOfOptimum(agent);
+    assertTrue(untrained < 0.9, "an untrained agent must not pass already: " + untrained);
     Rng env = new Rng(seed + 1);
     for (int e = 0; e < episodes; e++) agent.learn(episode(agent, env, steps, true));
     return fractionOfOptimum(agent);

@@ -1,6 +1,8 @@
 package dev.hwc.rl;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.List;
 
@@ -54,6 +56,7 @@ class RainbowTest {
 
   @Test void rainbowFindsTheBestArmOfAContextualBandit() {
     // 200 random warm-up episodes (20 per context) before NoisyNets take over the exploring
+    assertTrue(banditAccuracy(toyConfig(), 0) < 0.95, "an untrained agent must not pass already");
     double acc = banditAccuracy(toyConfig().withWarmupEpisodes(200), 1500);
     System.out.printf("Rainbow bandit: optimal arm in %.0f%% of contexts%n", 100 * acc);
     assertTrue(acc >= 0.95, "optimal arm in " + acc + " of contexts");
@@ -95,8 +98,27 @@ class RainbowTest {
 
   @Test void rainbowCarriesTheChainsDistantRewardBackToTheStart() {
     // with γ = 0.9 walking on is worth 0.9³ = 0.73 at state 0, more than quitting's 0.2
+    assertTrue(chainAccuracy(toyConfig(), 0) < 0.95, "an untrained agent must not pass already");
     double acc = chainAccuracy(toyConfig(), 400);
     System.out.printf("Rainbow chain: optimal action in %.0f%% of states%n", 100 * acc);
     assertTrue(acc >= 0.95, "optimal action in " + acc + " of states");
+  }
+
+  /** The toy configuration with one part switched off (ε-greedy replaces NoisyNets, one-step TD replaces n-step). */
+  static Rainbow.Config without(String part) {
+    Rainbow.Config c = toyConfig();
+    return new Rainbow.Config(c.hidden(), c.streamHidden(), c.doubleQ() && !part.equals("double"), c.dueling() && !part.equals("dueling"),
+        c.prioritized() && !part.equals("prioritized"), c.priorityAlpha(), c.priorityBeta(), c.priorityBetaSteps(), c.priorityEps(),
+        part.equals("n-step") ? 1 : c.nStep(), c.distributional() && !part.equals("distributional"), c.atoms(), c.vMin(), c.vMax(),
+        c.noisy() && !part.equals("noisy"), c.noisySigma(), c.epsilonStart(), c.epsilonEnd(), c.epsilonDecayEpisodes(), c.lr(),
+        c.adamEps(), c.gradClip(), c.discount(), c.batchSize(), c.replayCapacity(), c.targetSyncSteps(), c.warmupEpisodes());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"double", "dueling", "prioritized", "n-step", "distributional", "noisy"})
+  void eachAblationStillSolvesTheChain(String part) {
+    double acc = chainAccuracy(without(part), 400);
+    System.out.printf("Rainbow chain without %s: optimal action in %.0f%% of states%n", part, 100 * acc);
+    assertTrue(acc >= 0.95, "without " + part + ": optimal action in " + acc + " of states");
   }
 }
