@@ -38,6 +38,8 @@ public final class SearchSystem {
         throw new UncheckedIOException("cannot create journal directory under " + settings.workDir() + ": " + e.getMessage(), e);
       }
     }
+    // Bind slf4j before Pekko's threads log concurrently (else slf4j prints a "replayed calls" notice).
+    org.slf4j.LoggerFactory.getILoggerFactory();
     ActorSystem<T> system = ActorSystem.create(guardian, "hwc", pekkoConfig(root, settings));
     try {
       createSchema(system, Duration.ofSeconds(60));
