@@ -1,0 +1,30 @@
+package dev.hwc.compress;
+
+import dev.hwc.model.Node;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The result of applying a plan. Two forms with equal outputs (within float rounding):
+ * <ul>
+ *   <li>the <b>evaluation form</b>: the base network's shapes, with removed channels zeroed (weights and biases of
+ *       removed filters, and gamma = beta = 0 in BatchNorm, so a removed channel is exactly 0 downstream),
+ *       quantize-dequantized weights, plus {@link #activationQuant} to set on the executable form;
+ *   <li>the <b>thinned</b> network ({@link #thinnedNodes}, {@link #thinnedParams}) with removed channels gone.
+ * </ul>
+ * Parameter layouts are the IR's (conv OIHW, dense [in, out]).
+ */
+public record CompressedModel(CompressionPlan plan, Map<String, INDArray> evaluationParams,
+                              List<ActivationQuant> activationQuant, List<Node> thinnedNodes,
+                              Map<String, INDArray> thinnedParams, List<LayerStats> stats) {
+
+  public long params() { return stats.stream().mapToLong(LayerStats::params).sum(); }
+
+  public long nonZeroWeights() { return stats.stream().mapToLong(LayerStats::nonZeroWeights).sum(); }
+
+  public long macs() { return stats.stream().mapToLong(LayerStats::macs).sum(); }
+
+  public long nonZeroMacs() { return stats.stream().mapToLong(LayerStats::nonZeroMacs).sum(); }
+}
