@@ -60,7 +60,7 @@ public final class Quantizer {
 
   static float quantize(float x, float scale, int lo, int hi) {
     float q = roundHalfAway(x / scale);
-    return Math.max(lo, Math.min(hi, q)) * scale;
+    return Math.max(lo, Math.min(hi, q)) * scale + 0f;   // + 0f: no negative zeros
   }
 
   /** Scale (range/hi) minimising Σ(x − q(x))² over clip ranges t·max, t in the grid. */
