@@ -14,11 +14,13 @@ import java.util.Map;
  *       quantize-dequantized weights, plus {@link #activationQuant} to set on the executable form;
  *   <li>the <b>thinned</b> network ({@link #thinnedNodes}, {@link #thinnedParams}) with removed channels gone.
  * </ul>
- * Parameter layouts are the IR's (conv OIHW, dense [in, out]).
+ * Parameter layouts are the IR's (conv OIHW, dense [in, out]). {@link #keptOutputChannels} gives, per layer, the
+ * original indices of its output channels that remain (all of them for the classifier).
  */
 public record CompressedModel(CompressionPlan plan, Map<String, INDArray> evaluationParams,
                               List<ActivationQuant> activationQuant, List<Node> thinnedNodes,
-                              Map<String, INDArray> thinnedParams, List<LayerStats> stats) {
+                              Map<String, INDArray> thinnedParams, List<LayerStats> stats,
+                              Map<String, int[]> keptOutputChannels) {
 
   public long params() { return stats.stream().mapToLong(LayerStats::params).sum(); }
 

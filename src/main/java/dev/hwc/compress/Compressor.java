@@ -12,6 +12,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -356,9 +357,12 @@ public final class Compressor {
             thin.put(n + "/" + keys[i], Tensors.array(p[i], p[i].length));
           }
         }
+      Map<String, int[]> kept = new LinkedHashMap<>();
+      for (Layer l : graph.layers()) kept.put(l.name(), outputAlive(l).clone());
       return new CompressedModel(new CompressionPlan(decisions.entrySet().stream()
           .map(e -> new CompressionPlan.LayerPlan(e.getKey(), e.getValue())).toList()),
-          java.util.Collections.unmodifiableMap(eval), List.copyOf(aq), thinnedNodes(), java.util.Collections.unmodifiableMap(thin), List.copyOf(stats));
+          Collections.unmodifiableMap(eval), List.copyOf(aq), thinnedNodes(), Collections.unmodifiableMap(thin), List.copyOf(stats),
+          Collections.unmodifiableMap(kept));
     }
 
     private ActivationQuant activationQuant(Layer l, int bits) {

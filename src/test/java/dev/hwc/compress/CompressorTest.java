@@ -49,6 +49,18 @@ class CompressorTest {
       double scale = Math.max(1, eval.amaxNumber().doubleValue());
       double diff = eval.sub(thin).amaxNumber().doubleValue();
       assertTrue(diff <= 1e-4 * scale, arch + " plan " + offset + ": max |eval - thinned| = " + diff + " (output scale " + scale + ")");
+      // a removed channel is exactly 0 after its BatchNorm in the evaluation form
+      Map<String, INDArray> evalNodes = EagerForward.run(f.net().nodes, m.evaluationParams(), f.images(), aq);
+      for (var n : f.net().nodes)
+        if (n instanceof dev.hwc.model.Node.BatchNorm bn && f.graph().isLayer(bn.input())) {
+          int[] kept = m.keptOutputChannels().get(bn.input());
+          java.util.Set<Integer> keptSet = new java.util.HashSet<>();
+          for (int k : kept) keptSet.add(k);
+          for (int c = 0; c < bn.channels(); c++)
+            if (!keptSet.contains(c))
+              assertEquals(0.0, evalNodes.get(bn.name()).get(org.nd4j.linalg.indexing.NDArrayIndex.all(),
+                  org.nd4j.linalg.indexing.NDArrayIndex.point(c)).amaxNumber().doubleValue(), 0.0, bn.name() + " channel " + c);
+        }
       // something was actually removed, and the thinned graph is consistent
       assertTrue(m.params() < f.graph().totalParams(), arch + ": params " + m.params() + " vs " + f.graph().totalParams());
       ModelGraph thinGraph = ModelGraph.of(m.thinnedNodes());
