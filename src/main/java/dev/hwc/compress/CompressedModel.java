@@ -15,7 +15,8 @@ import java.util.Map;
  *   <li>the <b>thinned</b> network ({@link #thinnedNodes}, {@link #thinnedParams}) with removed channels gone.
  * </ul>
  * Parameter layouts are the IR's (conv OIHW, dense [in, out]). {@link #keptOutputChannels} gives, per layer, the
- * original indices of its output channels that remain (all of them for the classifier).
+ * original indices of its output channels that remain (all of them for the classifier). {@link #plan} is the plan as
+ * given; {@link #stats} carry the bits actually applied (first/last layer pinned to 8 bits by default).
  */
 public record CompressedModel(CompressionPlan plan, Map<String, INDArray> evaluationParams,
                               List<ActivationQuant> activationQuant, List<Node> thinnedNodes,

@@ -122,7 +122,8 @@ public final class Compressor {
     private final Map<String, float[]> w = new HashMap<>();          // layer -> thinned filter-major weights
     private final Map<String, float[]> b = new HashMap<>();          // layer -> thinned bias (absent without bias)
     private final Map<String, float[][]> bn = new HashMap<>();       // batchnorm -> gamma, beta, mean, var
-    private final Map<String, LayerDecision> decisions = new LinkedHashMap<>();
+    private final Map<String, LayerDecision> requested = new LinkedHashMap<>();   // as the plan says
+    private final Map<String, LayerDecision> decisions = new LinkedHashMap<>();   // as applied (bits pinned)
     private final Map<String, String> applied = new HashMap<>();
     private boolean finished;
 
@@ -158,6 +159,7 @@ public final class Compressor {
         throw new IllegalArgumentException("plan layer '" + layer + "' is at position " + next + ", expected '" + expected + "' (layers in topological order)");
       validate(layer, decision);
       Layer l = graph.layer(layer);
+      requested.put(layer, decision);
       if (settings.pinFirstLast8Bit() && (l.index() == 0 || l.index() == graph.layers().size() - 1))
         decision = new LayerDecision(decision.pruneRatio(), decision.algorithm(), 8, 8);
       decisions.put(layer, decision);
@@ -359,7 +361,7 @@ public final class Compressor {
         }
       Map<String, int[]> kept = new LinkedHashMap<>();
       for (Layer l : graph.layers()) kept.put(l.name(), outputAlive(l).clone());
-      return new CompressedModel(new CompressionPlan(decisions.entrySet().stream()
+      return new CompressedModel(new CompressionPlan(requested.entrySet().stream()
           .map(e -> new CompressionPlan.LayerPlan(e.getKey(), e.getValue())).toList()),
           Collections.unmodifiableMap(eval), List.copyOf(aq), thinnedNodes(), Collections.unmodifiableMap(thin), List.copyOf(stats),
           Collections.unmodifiableMap(kept));
