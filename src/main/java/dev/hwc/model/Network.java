@@ -1,0 +1,208 @@
+package dev.hwc.model;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * A network in the project's model form: nodes in topological order (the first is the {@link Node.Input}, the last
+ * one's output are the class logits), parameters keyed {@code <node>/<param>} in the layouts {@link Node} documents,
+ * and provenance. Construction validates the graph (names, order, parameter presence and shapes) and fails with
+ * an {@link IllegalArgumentException} naming the node or parameter.
+ *
+ * <p>The parameter map is taken as given (arrays are not copied): treat a Network as a value and do not mutate its
+ * arrays; {@link ExecutableNetwork} copies them into its own variables.
+ */
+public record Network(List<Node> nodes, Map<String, INDArray> params, ModelMetadata metadata) {
+
+  public Network {
+    nodes = List.copyOf(nodes);
+    params = Collections.unmodifiableMap(new TreeMap<>(params));
+    if (metadata == null) throw new IllegalArgumentException("network: metadata is missing");
+    Map<String, int[]> shapes = inferShapes(nodes);
+    Set<String> expected = new HashSet<>();
+    for (Node n : nodes) {
+      for (Map.Entry<String, long[]> p : expectedParams(n, shapes).entrySet()) {
+        expected.add(p.getKey());
+        INDArray a = params.get(p.getKey());
+        if (a == null) throw new IllegalArgumentException("node " + n.name() + ": missing parameter " + p.getKey());
+        if (!Arrays.equals(a.shape(), p.getValue()))
+          throw new IllegalArgumentException("node " + n.name() + ": parameter " + p.getKey() + " has shape "
+              + Arrays.toString(a.shape()) + ", expected " + Arrays.toString(p.getValue()));
+      }
+    }
+    for (String k : params.keySet())
+      if (!expected.contains(k)) throw new IllegalArgumentException("network: parameter " + k + " belongs to no node");
+  }
+
+  /** The output shape of every node without the batch dimension: [C, H, W] or [features], in node order. */
+  public Map<String, int[]> outputShapes() {
+    return inferShapes(nodes);
+  }
+
+  public int[] outputShape(String node) {
+    int[] s = outputShapes().get(node);
+    if (s == null) throw new IllegalArgumentException("network: no node named " + node);
+    return s;
+  }
+
+  public Node node(String name) {
+    for (Node n : nodes) if (n.name().equals(name)) return n;
+    throw new IllegalArgumentException("network: no node named " + name);
+  }
+
+  public Node.Input input() {
+    return (Node.Input) nodes.get(0);
+  }
+
+  /** Number of classes: the width of the last node's output. */
+  public int numClasses() {
+    int[] s = outputShape(nodes.get(nodes.size() - 1).name());
+    return s[0];
+  }
+
+  /** The prunable layers (convolutions and dense layers) in topological order, as the accelerator sees them (batch 1). */
+  public List<LayerShape> layerShapes() {
+    Map<String, int[]> shapes = inferShapes(nodes);
+    List<LayerShape> out = new ArrayList<>();
+    for (Node n : nodes) {
+      if (n instanceof Node.Conv2d c) {
+        int[] in = shapes.get(c.input());
+        out.add(new LayerShape(out.size(), c.name(), c.depthwise() ? LayerKind.DEPTHWISE_CONV : LayerKind.CONV, 1,
+            c.inChannels(), in[1], in[2], c.outChannels(), c.kernelH(), c.kernelW(), c.stride(), c.padding(), c.groups()));
+      } else if (n instanceof Node.Dense d) {
+        out.add(new LayerShape(out.size(), d.name(), LayerKind.DENSE, 1, d.inFeatures(), 1, 1, d.outFeatures(), 1, 1, 1, 0, 1));
+      }
+    }
+    return out;
+  }
+
+  public LayerShape layerShape(String layer) {
+    for (LayerShape s : layerShapes()) if (s.name().equals(layer)) return s;
+    throw new IllegalArgumentException("network: no prunable layer named " + layer);
+  }
+
+  /** All parameters, BatchNorm statistics included. */
+  public long totalParams() {
+    long n = 0;
+    for (INDArray a : params.values()) n += a.length();
+    return n;
+  }
+
+  /** Multiply-accumulates of one image through the prunable layers. */
+  public long totalMacs() {
+    long n = 0;
+    for (LayerShape s : layerShapes()) n += s.macs();
+    return n;
+  }
+
+  public Network withParams(Map<String, INDArray> newParams) {
+    return new Network(nodes, newParams, metadata);
+  }
+
+  public Network withMetadata(ModelMetadata newMetadata) {
+    return new Network(nodes, params, newMetadata);
+  }
+
+  /** The parameters a node must have, with their shapes. */
+  public static Map<String, long[]> expectedParams(Node n, Map<String, int[]> shapes) {
+    Map<String, long[]> p = new LinkedHashMap<>();
+    if (n instanceof Node.Conv2d c) {
+      p.put(c.name() + "/W", new long[]{c.outChannels(), c.inChannels() / c.groups(), c.kernelH(), c.kernelW()});
+      if (c.bias()) p.put(c.name() + "/b", new long[]{c.outChannels()});
+    } else if (n instanceof Node.Dense d) {
+      p.put(d.name() + "/W", new long[]{d.inFeatures(), d.outFeatures()});
+      if (d.bias()) p.put(d.name() + "/b", new long[]{d.outFeatures()});
+    } else if (n instanceof Node.BatchNorm b) {
+      for (String k : List.of("gamma", "beta", "mean", "var")) p.put(b.name() + "/" + k, new long[]{b.channels()});
+    }
+    return p;
+  }
+
+  /** Checks names and order, and infers each node's output shape (without batch); fails naming the node. */
+  public static Map<String, int[]> inferShapes(List<Node> nodes) {
+    if (nodes.isEmpty() || !(nodes.get(0) instanceof Node.Input))
+      throw new IllegalArgumentException("network: the first node must be the input");
+    Map<String, int[]> shapes = new LinkedHashMap<>();
+    Set<String> all = new HashSet<>();
+    for (Node n : nodes) {
+      if (n.name() == null || n.name().isBlank() || n.name().contains("/"))
+        throw new IllegalArgumentException("network: invalid node name '" + n.name() + "' (blank or containing '/')");
+      if (!all.add(n.name())) throw new IllegalArgumentException("network: duplicate node name " + n.name());
+    }
+    for (int i = 0; i < nodes.size(); i++) {
+      Node n = nodes.get(i);
+      if (i > 0 && n instanceof Node.Input) throw new IllegalArgumentException("node " + n.name() + ": only one input node is allowed");
+      List<int[]> in = new ArrayList<>();
+      for (String src : n.inputs()) {
+        if (!all.contains(src)) throw new IllegalArgumentException("node " + n.name() + ": unknown input " + src);
+        if (!shapes.containsKey(src))
+          throw new IllegalArgumentException("node " + n.name() + ": input " + src + " comes later (cycle or wrong order)");
+        in.add(shapes.get(src));
+      }
+      shapes.put(n.name(), shapeOf(n, in));
+    }
+    return shapes;
+  }
+
+  private static int[] shapeOf(Node n, List<int[]> in) {
+    String who = "node " + n.name() + ": ";
+    if (n instanceof Node.Input x) {
+      if (x.channels() < 1 || x.height() < 1 || x.width() < 1) throw new IllegalArgumentException(who + "invalid input shape");
+      return new int[]{x.channels(), x.height(), x.width()};
+    }
+    if (n instanceof Node.Conv2d c) {
+      int[] s = spatial(who, in.get(0));
+      if (s[0] != c.inChannels()) throw new IllegalArgumentException(who + "expects " + c.inChannels() + " input channels, gets " + s[0]);
+      int h = (s[1] + 2 * c.padding() - c.kernelH()) / c.stride() + 1;
+      int w = (s[2] + 2 * c.padding() - c.kernelW()) / c.stride() + 1;
+      if (h < 1 || w < 1) throw new IllegalArgumentException(who + "kernel larger than the padded input " + s[1] + "x" + s[2]);
+      return new int[]{c.outChannels(), h, w};
+    }
+    if (n instanceof Node.Dense d) {
+      int[] s = in.get(0);
+      if (s.length != 1) throw new IllegalArgumentException(who + "dense input must be flat, is " + Arrays.toString(s));
+      if (s[0] != d.inFeatures()) throw new IllegalArgumentException(who + "expects " + d.inFeatures() + " input features, gets " + s[0]);
+      return new int[]{d.outFeatures()};
+    }
+    if (n instanceof Node.BatchNorm b) {
+      int[] s = in.get(0);
+      if (s[0] != b.channels()) throw new IllegalArgumentException(who + "expects " + b.channels() + " channels, gets " + s[0]);
+      return s;
+    }
+    if (n instanceof Node.Activation) return in.get(0);
+    if (n instanceof Node.Pool p) {
+      int[] s = spatial(who, in.get(0));
+      int h = (s[1] + 2 * p.padding() - p.kernel()) / p.stride() + 1;
+      int w = (s[2] + 2 * p.padding() - p.kernel()) / p.stride() + 1;
+      if (h < 1 || w < 1) throw new IllegalArgumentException(who + "window larger than the input " + s[1] + "x" + s[2]);
+      return new int[]{s[0], h, w};
+    }
+    if (n instanceof Node.GlobalAvgPool) return new int[]{spatial(who, in.get(0))[0]};
+    if (n instanceof Node.Add) {
+      for (int[] s : in)
+        if (!Arrays.equals(s, in.get(0)))
+          throw new IllegalArgumentException(who + "inputs have different shapes " + Arrays.toString(in.get(0)) + " and " + Arrays.toString(s));
+      return in.get(0);
+    }
+    if (n instanceof Node.Flatten) {
+      long size = 1;
+      for (int d : in.get(0)) size *= d;
+      return new int[]{(int) size};
+    }
+    throw new IllegalArgumentException(who + "unsupported node type " + n.getClass().getSimpleName());
+  }
+
+  private static int[] spatial(String who, int[] s) {
+    if (s.length != 3) throw new IllegalArgumentException(who + "needs a [C,H,W] input, gets " + Arrays.toString(s));
+    return s;
+  }
+}

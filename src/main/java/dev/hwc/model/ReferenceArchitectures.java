@@ -1,0 +1,216 @@
+package dev.hwc.model;
+
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * The four reference networks for 1×28×28 inputs and 10 classes, He-initialised from a seed (the same seed gives the
+ * same weights on any machine: the draws come from {@link java.util.Random}, not the native RNG). Sized to train in a
+ * few minutes on one core (MACs in the class test).
+ */
+public final class ReferenceArchitectures {
+  public static final List<String> NAMES = List.of("lenet5", "vgg-small", "resnet-small", "mobilenet-small");
+
+  private ReferenceArchitectures() {}
+
+  public static Network create(String architecture, long seed) {
+    return switch (architecture) {
+      case "lenet5" -> lenet5(seed);
+      case "vgg-small" -> vggSmall(seed);
+      case "resnet-small" -> resnetSmall(seed);
+      case "mobilenet-small" -> mobilenetSmall(seed);
+      default -> throw new IllegalArgumentException("unknown architecture '" + architecture + "' (known: " + String.join(", ", NAMES) + ")");
+    };
+  }
+
+  /** LeNet-5: conv5×5×6 (pad 2) → pool → conv5×5×16 → pool → 120 → 84 → 10, ReLU, max-pooling. */
+  public static Network lenet5(long seed) {
+    Builder b = new Builder("lenet5", seed);
+    String x = b.conv("conv1", "input", 1, 6, 5, 1, 2, true);
+    x = b.relu("relu1", x);
+    x = b.maxPool("pool1", x);
+    x = b.conv("conv2", x, 6, 16, 5, 1, 0, true);
+    x = b.relu("relu2", x);
+    x = b.maxPool("pool2", x);
+    x = b.flatten("flatten", x);
+    x = b.dense("fc1", x, 400, 120);
+    x = b.relu("relu3", x);
+    x = b.dense("fc2", x, 120, 84);
+    x = b.relu("relu4", x);
+    b.dense("fc3", x, 84, 10);
+    return b.build();
+  }
+
+  /** VGG-style: (conv3×3+BN+ReLU)×2 per stage, widths 12-24-48, max-pool after each stage, dense 432 → 10. */
+  public static Network vggSmall(long seed) {
+    Builder b = new Builder("vgg-small", seed);
+    int[] widths = {12, 24, 48};
+    String x = "input";
+    int c = 1;
+    for (int s = 0; s < widths.length; s++) {
+      for (int k = 1; k <= 2; k++) {
+        String name = "conv" + (s + 1) + "_" + k;
+        x = b.convBnRelu(name, x, c, widths[s], 3, 1, 1);
+        c = widths[s];
+      }
+      x = b.maxPool("pool" + (s + 1), x);
+    }
+    x = b.flatten("flatten", x);
+    b.dense("fc", x, c * 3 * 3, 10);
+    return b.build();
+  }
+
+  /**
+   * ResNet-style: stem conv3×3×8, then three basic blocks (8 → 8 stride 1 identity; 8 → 16 and 16 → 32 stride 2 with
+   * 1×1 stride-2 projection shortcuts), global average pooling, dense 32 → 10.
+   */
+  public static Network resnetSmall(long seed) {
+    Builder b = new Builder("resnet-small", seed);
+    String x = b.convBnRelu("stem", "input", 1, 8, 3, 1, 1);
+    x = b.basicBlock("block1", x, 8, 8, 1);
+    x = b.basicBlock("block2", x, 8, 16, 2);
+    x = b.basicBlock("block3", x, 16, 32, 2);
+    x = b.gap("gap", x);
+    b.dense("fc", x, 32, 10);
+    return b.build();
+  }
+
+  /**
+   * MobileNet-style: stem conv3×3×16, three depthwise-separable blocks (dw3×3+BN+ReLU, pw1×1+BN+ReLU) to 32, 64, 128
+   * channels (the last two depthwise convs with stride 2), global average pooling, dense 128 → 10.
+   */
+  public static Network mobilenetSmall(long seed) {
+    Builder b = new Builder("mobilenet-small", seed);
+    String x = b.convBnRelu("stem", "input", 1, 16, 3, 1, 1);
+    int[][] blocks = {{16, 32, 1}, {32, 64, 2}, {64, 128, 2}};
+    for (int i = 0; i < blocks.length; i++) {
+      int cin = blocks[i][0], cout = blocks[i][1], stride = blocks[i][2];
+      x = b.depthwiseBnRelu("dw" + (i + 1), x, cin, 3, stride, 1);
+      x = b.convBnRelu("pw" + (i + 1), x, cin, cout, 1, 1, 0);
+    }
+    x = b.gap("gap", x);
+    b.dense("fc", x, 128, 10);
+    return b.build();
+  }
+
+  /** Appends nodes and He-initialised parameters; BatchNorm starts at gamma 1, beta 0, mean 0, var 1. */
+  static final class Builder {
+    private final String architecture;
+    private final long seed;
+    private final Random rng;
+    private final List<Node> nodes = new ArrayList<>();
+    private final Map<String, INDArray> params = new LinkedHashMap<>();
+
+    Builder(String architecture, long seed) {
+      this.architecture = architecture;
+      this.seed = seed;
+      this.rng = new Random(seed);
+      nodes.add(new Node.Input("input", 1, 28, 28));
+    }
+
+    String conv(String name, String in, int cin, int cout, int k, int stride, int pad, boolean bias) {
+      nodes.add(new Node.Conv2d(name, in, cin, cout, k, k, stride, pad, 1, bias));
+      params.put(name + "/W", he(cin * k * k, cout, cin, k, k));
+      if (bias) params.put(name + "/b", Nd4j.zeros(DataType.FLOAT, cout));
+      return name;
+    }
+
+    String depthwise(String name, String in, int c, int k, int stride, int pad) {
+      nodes.add(new Node.Conv2d(name, in, c, c, k, k, stride, pad, c, false));
+      params.put(name + "/W", he(k * k, c, 1, k, k));
+      return name;
+    }
+
+    String dense(String name, String in, int fin, int fout) {
+      nodes.add(new Node.Dense(name, in, fin, fout, true));
+      params.put(name + "/W", he(fin, fin, fout));
+      params.put(name + "/b", Nd4j.zeros(DataType.FLOAT, fout));
+      return name;
+    }
+
+    String bn(String name, String in, int c) {
+      nodes.add(new Node.BatchNorm(name, in, c, 1e-5));
+      params.put(name + "/gamma", Nd4j.ones(DataType.FLOAT, c));
+      params.put(name + "/beta", Nd4j.zeros(DataType.FLOAT, c));
+      params.put(name + "/mean", Nd4j.zeros(DataType.FLOAT, c));
+      params.put(name + "/var", Nd4j.ones(DataType.FLOAT, c));
+      return name;
+    }
+
+    String relu(String name, String in) {
+      nodes.add(new Node.Activation(name, in, Node.Activation.Kind.RELU));
+      return name;
+    }
+
+    String maxPool(String name, String in) {
+      nodes.add(new Node.Pool(name, in, Node.Pool.Type.MAX, 2, 2, 0));
+      return name;
+    }
+
+    String flatten(String name, String in) {
+      nodes.add(new Node.Flatten(name, in));
+      return name;
+    }
+
+    String gap(String name, String in) {
+      nodes.add(new Node.GlobalAvgPool(name, in));
+      return name;
+    }
+
+    String convBnRelu(String name, String in, int cin, int cout, int k, int stride, int pad) {
+      conv(name, in, cin, cout, k, stride, pad, false);
+      bn(name + "_bn", name, cout);
+      return relu(name + "_relu", name + "_bn");
+    }
+
+    String depthwiseBnRelu(String name, String in, int c, int k, int stride, int pad) {
+      depthwise(name, in, c, k, stride, pad);
+      bn(name + "_bn", name, c);
+      return relu(name + "_relu", name + "_bn");
+    }
+
+    /** conv3×3+BN+ReLU, conv3×3+BN, plus the input (or its 1×1 projection+BN when shape changes), then ReLU. */
+    String basicBlock(String name, String in, int cin, int cout, int stride) {
+      String a = convBnRelu(name + "_conv1", in, cin, cout, 3, stride, 1);
+      conv(name + "_conv2", a, cout, cout, 3, 1, 1, false);
+      String main = bn(name + "_conv2_bn", name + "_conv2", cout);
+      String shortcut = in;
+      if (stride != 1 || cin != cout) {
+        conv(name + "_proj", in, cin, cout, 1, stride, 0, false);
+        shortcut = bn(name + "_proj_bn", name + "_proj", cout);
+      }
+      nodes.add(new Node.Add(name + "_add", List.of(main, shortcut)));
+      return relu(name + "_relu", name + "_add");
+    }
+
+    /** He-normal draws, std = sqrt(2 / fanIn). */
+    private INDArray he(int fanIn, long... shape) {
+      long n = 1;
+      for (long d : shape) n *= d;
+      float[] v = new float[(int) n];
+      double std = Math.sqrt(2.0 / fanIn);
+      for (int i = 0; i < v.length; i++) v[i] = (float) (rng.nextGaussian() * std);
+      return Nd4j.create(v, shape, 'c');
+    }
+
+    /** A network of custom layers (for tests and experiments): replaces the default input node, then adds. */
+    Network buildFrom(List<Node> inputs, java.util.function.Consumer<Builder> body) {
+      nodes.clear();
+      nodes.addAll(inputs);
+      body.accept(this);
+      return build();
+    }
+
+    Network build() {
+      Network draft = new Network(nodes, params, ModelMetadata.untrained(architecture, seed));
+      return draft.withMetadata(draft.metadata().withFigures(draft.totalParams(), draft.totalMacs()));
+    }
+  }
+}

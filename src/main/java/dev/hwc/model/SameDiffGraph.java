@@ -1,0 +1,156 @@
+package dev.hwc.model;
+
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.Pooling2D;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Conv2DConfig;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.config.PaddingMode;
+import org.nd4j.linalg.api.ops.impl.layers.convolution.config.Pooling2DConfig;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Translates a {@link Network} into a SameDiff graph (the fast execution form here, shared STACK.md). Weights are
+ * VARIABLEs named by their parameter key and kept in the IR's layouts (conv OIHW, depthwise [C,1,kh,kw]) so callers can
+ * rewrite them in place; the layouts the ops need ([kh,kw,in,out], [kh,kw,C,1]) are permute ops in the graph. Dense layers are {@code x.mmul(W).add(b)} because
+ * {@code sd.nn().linear} is wrong with oneDNN helpers (STACK.md pitfall 3).
+ *
+ * <p>In training mode BatchNorm normalises with the batch's own mean and (biased) variance over [0,2,3] and exposes
+ * them as {@code <bn>/batch_mean}, {@code <bn>/batch_var}; its running statistics are not graph variables then.
+ */
+final class SameDiffGraph {
+  static final String INPUT = "input";
+  static final String LABEL = "label";
+  static final String LOSS = "loss";
+
+  private SameDiffGraph() {}
+
+  /** Name of the SameDiff variable holding a node's output. */
+  static String out(String node) {
+    return node;
+  }
+
+  static String batchMean(String bn) {
+    return bn + "/batch_mean";
+  }
+
+  static String batchVar(String bn) {
+    return bn + "/batch_var";
+  }
+
+  static SameDiff build(Network net, boolean training, Set<String> quantizedInputs) {
+    SameDiff sd = SameDiff.create();
+    Map<String, int[]> shapes = net.outputShapes();
+    for (String q : quantizedInputs) net.layerShape(q); // fails naming an unknown layer
+    for (Node n : net.nodes()) {
+      SDVariable y;
+      if (n instanceof Node.Input in) {
+        SDVariable x = sd.placeHolder(INPUT, DataType.FLOAT, -1, in.channels(), in.height(), in.width());
+        y = out(n.name()).equals(INPUT) ? x : sd.identity(out(n.name()), x);
+      } else if (n instanceof Node.Conv2d c) {
+        SDVariable x = layerInput(sd, c.name(), sd.getVariable(out(c.input())), quantizedInputs);
+        SDVariable w = param(sd, net, c.name() + "/W");
+        SDVariable b = c.bias() ? param(sd, net, c.name() + "/b") : null;
+        Conv2DConfig cfg = Conv2DConfig.builder().kH(c.kernelH()).kW(c.kernelW()).sH(c.stride()).sW(c.stride())
+            .pH(c.padding()).pW(c.padding()).paddingMode(PaddingMode.VALID).dataFormat("NCHW").build();
+        if (c.depthwise()) {
+          // depthwise_conv2d wants [kh, kw, C, multiplier]; the IR keeps [C, 1, kh, kw]
+          Conv2DConfig dcfg = Conv2DConfig.builder().kH(c.kernelH()).kW(c.kernelW()).sH(c.stride()).sW(c.stride())
+              .pH(c.padding()).pW(c.padding()).paddingMode(PaddingMode.VALID).dataFormat("NCHW").build();
+          SDVariable wk = w.permute(2, 3, 0, 1);
+          y = b == null ? sd.cnn().depthWiseConv2d(out(n.name()), x, wk, dcfg) : sd.cnn().depthWiseConv2d(out(n.name()), x, wk, b, dcfg);
+        } else if (c.groups() == 1) {
+          // conv2d's weightsFormat(OIYX) runs forward but its backprop op rejects the shapes in M2.1: give it YXIO
+          SDVariable wk = w.permute(2, 3, 1, 0);
+          y = b == null ? sd.cnn().conv2d(out(n.name()), x, wk, cfg) : sd.cnn().conv2d(out(n.name()), x, wk, b, cfg);
+        } else {
+          throw new IllegalArgumentException("node " + c.name() + ": grouped convolution with groups=" + c.groups() + " is not supported");
+        }
+      } else if (n instanceof Node.Dense d) {
+        SDVariable x = layerInput(sd, d.name(), sd.getVariable(out(d.input())), quantizedInputs);
+        SDVariable w = param(sd, net, d.name() + "/W");
+        SDVariable xw = x.mmul(w);
+        y = d.bias() ? xw.add(out(n.name()), param(sd, net, d.name() + "/b")) : sd.identity(out(n.name()), xw);
+      } else if (n instanceof Node.BatchNorm bn) {
+        SDVariable x = sd.getVariable(out(bn.input()));
+        SDVariable gamma = param(sd, net, bn.name() + "/gamma");
+        SDVariable beta = param(sd, net, bn.name() + "/beta");
+        boolean spatial = shapes.get(bn.input()).length == 3;
+        if (training) {
+          int[] axes = spatial ? new int[]{0, 2, 3} : new int[]{0};
+          long[] bshape = spatial ? new long[]{1, bn.channels(), 1, 1} : new long[]{1, bn.channels()};
+          SDVariable mu = x.mean(batchMean(bn.name()), false, axes);
+          SDVariable centred = x.sub(mu.reshape(bshape));
+          SDVariable var = centred.mul(centred).mean(batchVar(bn.name()), false, axes);
+          SDVariable inv = sd.math().rsqrt(var.add(bn.eps()));
+          SDVariable scale = gamma.mul(inv).reshape(bshape);
+          y = centred.mul(scale).add(out(n.name()), beta.reshape(bshape));
+        } else {
+          SDVariable mean = param(sd, net, bn.name() + "/mean");
+          SDVariable var = param(sd, net, bn.name() + "/var");
+          y = sd.nn().batchNorm(out(n.name()), x, mean, var, gamma, beta, bn.eps(), 1);
+        }
+      } else if (n instanceof Node.Activation a) {
+        SDVariable x = sd.getVariable(out(a.input()));
+        y = switch (a.kind()) {
+          case RELU -> sd.nn().relu(out(n.name()), x, 0.0);
+          case RELU6 -> sd.nn().relu6(out(n.name()), x, 0.0);
+          case SOFTMAX -> sd.nn().softmax(out(n.name()), x, 1);
+          case IDENTITY -> sd.identity(out(n.name()), x);
+        };
+      } else if (n instanceof Node.Pool p) {
+        SDVariable x = sd.getVariable(out(p.input()));
+        Pooling2DConfig cfg = Pooling2DConfig.builder().kH(p.kernel()).kW(p.kernel()).sH(p.stride()).sW(p.stride())
+            .pH(p.padding()).pW(p.padding()).paddingMode(PaddingMode.VALID).isNHWC(false)
+            .type(p.type() == Node.Pool.Type.MAX ? Pooling2D.Pooling2DType.MAX : Pooling2D.Pooling2DType.AVG)
+            // average over the real (unpadded) window elements
+            .divisor(Pooling2D.Divisor.EXCLUDE_PADDING).build();
+        y = p.type() == Node.Pool.Type.MAX ? sd.cnn().maxPooling2d(out(n.name()), x, cfg) : sd.cnn().avgPooling2d(out(n.name()), x, cfg);
+      } else if (n instanceof Node.GlobalAvgPool g) {
+        y = sd.getVariable(out(g.input())).mean(out(n.name()), false, 2, 3);
+      } else if (n instanceof Node.Add a) {
+        SDVariable acc = sd.getVariable(out(a.sources().get(0)));
+        List<String> rest = a.sources().subList(1, a.sources().size());
+        for (int i = 0; i < rest.size(); i++) {
+          SDVariable other = sd.getVariable(out(rest.get(i)));
+          acc = i == rest.size() - 1 ? acc.add(out(n.name()), other) : acc.add(other);
+        }
+        y = acc;
+      } else if (n instanceof Node.Flatten f) {
+        int[] s = shapes.get(f.name());
+        y = sd.getVariable(out(f.input())).reshape(-1, s[0]);
+        y = sd.identity(out(n.name()), y);
+      } else {
+        throw new IllegalArgumentException("node " + n.name() + ": unsupported node type " + n.getClass().getSimpleName());
+      }
+    }
+    return sd;
+  }
+
+  private static SDVariable param(SameDiff sd, Network net, String key) {
+    if (sd.hasVariable(key)) return sd.getVariable(key);
+    INDArray a = net.params().get(key);
+    return sd.var(key, a.castTo(DataType.FLOAT).dup());
+  }
+
+  /**
+   * The input a prunable layer computes on: the producer's output, or its fake-quantized form
+   * {@code clip(round(x / scale), lo, hi) * scale} when the layer is listed. Quantization is switched by
+   * {@code <layer>/aq_on} (1 or 0) blending as {@code q·on + x·(1−on)}, which is exact at both ends.
+   */
+  private static SDVariable layerInput(SameDiff sd, String layer, SDVariable x, Set<String> quantizedInputs) {
+    if (!quantizedInputs.contains(layer)) return x;
+    SDVariable scale = sd.var(layer + "/aq_scale", Nd4j.scalar(DataType.FLOAT, 1f));
+    SDVariable lo = sd.var(layer + "/aq_lo", Nd4j.scalar(DataType.FLOAT, -1e30f));
+    SDVariable hi = sd.var(layer + "/aq_hi", Nd4j.scalar(DataType.FLOAT, 1e30f));
+    SDVariable on = sd.var(layer + "/aq_on", Nd4j.scalar(DataType.FLOAT, 0f));
+    SDVariable q = sd.math().round(x.div(scale));
+    q = sd.math().min(sd.math().max(q, lo), hi).mul(scale);
+    return q.mul(on).add(x.mul(on.rsub(1.0)));
+  }
+}

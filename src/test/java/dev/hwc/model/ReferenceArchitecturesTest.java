@@ -1,0 +1,78 @@
+package dev.hwc.model;
+
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ReferenceArchitecturesTest {
+
+  private static void assertRuns(Network net) {
+    var out = ExecutableNetwork.of(net).output(Nd4j.rand(DataType.FLOAT, 2, 1, 28, 28));
+    assertArrayEquals(new long[]{2, 10}, out.shape());
+    assertArrayEquals(new int[]{10}, net.outputShape(net.nodes().get(net.nodes().size() - 1).name()));
+  }
+
+  @Test
+  void lenet5() {
+    Network net = ReferenceArchitectures.lenet5(1);
+    // conv1 28·28·6·25 = 117,600; conv2 (10×10 out) 100·16·6·25 = 240,000; fc 400·120 = 48,000; 120·84 = 10,080; 84·10 = 840
+    assertEquals(117_600 + 240_000 + 48_000 + 10_080 + 840, net.totalMacs());
+    // 6·25+6 = 156; 16·6·25+16 = 2,416; 48,000+120; 10,080+84; 840+10
+    assertEquals(156 + 2_416 + 48_120 + 10_164 + 850, net.totalParams());
+    assertEquals(5, net.layerShapes().size());
+    assertRuns(net);
+  }
+
+  @Test
+  void vggSmall() {
+    Network net = ReferenceArchitectures.vggSmall(1);
+    // stage 1 at 28×28 (784): 784·12·1·9 = 84,672; 784·12·12·9 = 1,016,064
+    // stage 2 at 14×14 (196): 196·24·12·9 = 508,032; 196·24·24·9 = 1,016,064
+    // stage 3 at 7×7 (49): 49·48·24·9 = 508,032; 49·48·48·9 = 1,016,064; pool -> 3×3, fc 432·10 = 4,320
+    assertEquals(84_672 + 1_016_064 + 508_032 + 1_016_064 + 508_032 + 1_016_064 + 4_320, net.totalMacs());
+    assertEquals(4_153_248, net.totalMacs());
+    assertEquals(7, net.layerShapes().size());
+    assertRuns(net);
+  }
+
+  @Test
+  void resnetSmall() {
+    Network net = ReferenceArchitectures.resnetSmall(1);
+    // stem 784·8·9 = 56,448; block1 2 × 784·8·8·9 = 903,168
+    // block2 (14×14): 196·16·8·9 = 225,792; 196·16·16·9 = 451,584; projection 196·16·8 = 25,088
+    // block3 (7×7): 49·32·16·9 = 225,792; 49·32·32·9 = 451,584; projection 49·32·16 = 25,088; fc 32·10 = 320
+    assertEquals(56_448 + 903_168 + 225_792 + 451_584 + 25_088 + 225_792 + 451_584 + 25_088 + 320, net.totalMacs());
+    assertEquals(2_364_864, net.totalMacs());
+    LayerShape proj = net.layerShape("block2_proj");
+    assertEquals(List.of(8, 28, 16, 1, 2, 14), List.of(proj.c(), proj.h(), proj.m(), proj.r(), proj.stride(), proj.e()));
+    assertRuns(net);
+  }
+
+  @Test
+  void mobilenetSmall() {
+    Network net = ReferenceArchitectures.mobilenetSmall(1);
+    // stem 784·16·9 = 112,896; dw1 784·16·9 = 112,896; pw1 784·32·16 = 401,408
+    // dw2 (stride 2, 14×14) 196·32·9 = 56,448; pw2 196·64·32 = 401,408
+    // dw3 (stride 2, 7×7) 49·64·9 = 28,224; pw3 49·128·64 = 401,408; fc 128·10 = 1,280
+    assertEquals(112_896 + 112_896 + 401_408 + 56_448 + 401_408 + 28_224 + 401_408 + 1_280, net.totalMacs());
+    assertEquals(1_515_968, net.totalMacs());
+    assertEquals(LayerKind.DEPTHWISE_CONV, net.layerShape("dw2").kind());
+    assertEquals(32, net.layerShape("dw2").groups());
+    assertRuns(net);
+  }
+
+  @Test
+  void sameSeedSameWeightsAndUnknownNameIsRejected() {
+    assertEquals(ReferenceArchitectures.lenet5(7).params().get("conv1/W"), ReferenceArchitectures.lenet5(7).params().get("conv1/W"));
+    assertTrue(!ReferenceArchitectures.lenet5(7).params().get("conv1/W").equals(ReferenceArchitectures.lenet5(8).params().get("conv1/W")));
+    var e = assertThrows(IllegalArgumentException.class, () -> ReferenceArchitectures.create("alexnet", 1));
+    assertEquals("unknown architecture 'alexnet' (known: lenet5, vgg-small, resnet-small, mobilenet-small)", e.getMessage());
+  }
+}
