@@ -1,8 +1,14 @@
 package dev.hwc.compress;
 
+import dev.hwc.data.Dataset;
+import dev.hwc.model.ExecutableNetwork;
+import dev.hwc.model.Node;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
@@ -27,6 +33,34 @@ public final class Calibration {
 
   public Calibration(Map<String, INDArray> layerInputs) {
     this.inputs = Map.copyOf(layerInputs);
+  }
+
+  /**
+   * Runs the base network on the first {@code images} calibration images and keeps every prunable layer's input.
+   * The executable form must be unmodified (base weights, no activation quantization).
+   */
+  public static Calibration collect(ExecutableNetwork base, Dataset calibration, int images, int batchSize) {
+    int n = Math.min(images, calibration.size());
+    if (n < 1) throw new IllegalArgumentException("calibration set '" + calibration.name() + "' is empty");
+    List<String> layers = new ArrayList<>(), sources = new ArrayList<>();
+    for (Node node : base.network().nodes()) {
+      if (node instanceof Node.Conv2d c) { layers.add(c.name()); sources.add(c.input()); }
+      if (node instanceof Node.Dense d) { layers.add(d.name()); sources.add(d.input()); }
+    }
+    List<String> distinct = sources.stream().distinct().toList();
+    Map<String, List<INDArray>> parts = new HashMap<>();
+    for (int from = 0; from < n; from += batchSize) {
+      Map<String, INDArray> out = base.outputs(calibration.batch(from, Math.min(n, from + batchSize)), distinct);
+      for (String s : distinct) parts.computeIfAbsent(s, k -> new ArrayList<>()).add(out.get(s).dup());
+    }
+    Map<String, INDArray> bySource = new HashMap<>();
+    for (String s : distinct) {
+      List<INDArray> p = parts.get(s);
+      bySource.put(s, p.size() == 1 ? p.get(0) : Nd4j.concat(0, p.toArray(new INDArray[0])));
+    }
+    Map<String, INDArray> in = new HashMap<>();
+    for (int i = 0; i < layers.size(); i++) in.put(layers.get(i), bySource.get(sources.get(i)));
+    return new Calibration(in);
   }
 
   public INDArray input(String layer) {

@@ -1,5 +1,7 @@
 package dev.hwc.compress;
 
+import dev.hwc.model.ExecutableNetwork;
+import dev.hwc.model.Network;
 import dev.hwc.model.Node;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -22,6 +24,23 @@ public record CompressedModel(CompressionPlan plan, Map<String, INDArray> evalua
                               List<ActivationQuant> activationQuant, List<Node> thinnedNodes,
                               Map<String, INDArray> thinnedParams, List<LayerStats> stats,
                               Map<String, int[]> keptOutputChannels) {
+
+  /**
+   * The search's fast path: writes the evaluation form into a long-lived executable form of the base network, in
+   * place (every parameter is assigned, so whatever the previous plan wrote is overwritten), and sets its layers'
+   * input quantization. The executable form must have hooks on every prunable layer.
+   */
+  public void applyTo(ExecutableNetwork exec) {
+    exec.restore(evaluationParams);
+    exec.clearActivationQuant();
+    for (ActivationQuant a : activationQuant) exec.setActivationQuant(a.layer(), a.scale(), a.lo(), a.hi());
+  }
+
+  /** The physically thinned network, with the base network's metadata updated to its parameter and MAC counts. */
+  public Network thinned(Network base) {
+    Network n = new Network(thinnedNodes, thinnedParams, base.metadata());
+    return n.withMetadata(base.metadata().withFigures(n.totalParams(), n.totalMacs()));
+  }
 
   public long params() { return stats.stream().mapToLong(LayerStats::params).sum(); }
 

@@ -70,6 +70,16 @@ public final class ModelGraph {
   /** Shape of one tensor during analysis: channels, spatial size (1×1 for [N, F]) and channel space. */
   private record Tensor(int channels, int h, int w, boolean flat, int space, int block) {}
 
+  /** Analyses a network; its layer shapes must agree with {@link Network#layerShapes()}. */
+  public static ModelGraph of(Network network) {
+    ModelGraph g = of(network.nodes());
+    List<LayerShape> shapes = network.layerShapes();
+    for (int i = 0; i < shapes.size(); i++)
+      if (!shapes.get(i).equals(g.layers.get(i).shape()))
+        throw new IllegalStateException("shape analysis disagrees with the network at " + shapes.get(i) + " vs " + g.layers.get(i).shape());
+    return g;
+  }
+
   /** Analyses a network given as nodes in topological order (each node's inputs appear before it). */
   public static ModelGraph of(List<Node> nodes) {
     if (nodes.isEmpty()) throw new IllegalArgumentException("network has no nodes");
