@@ -50,6 +50,8 @@ public final class CompressCommand implements Callable<Integer> {
   @Option(names = "--out", required = true, paramLabel = "DIR", description = "output directory (created)") Path out;
   @Option(names = "--config", description = "configuration file layered over conf/application.conf") Path config;
   @Option(names = "--json", description = "print the summary as JSON") boolean json;
+  @Option(names = "--bench", paramLabel = "N", description = "also time N rounds of the search's fast path (apply the plan in place, "
+      + "evaluate on the search subset) and print the median") Integer bench;
   @Mixin DataOptions data;
 
   /** What stats.json holds. */
@@ -81,6 +83,22 @@ public final class CompressCommand implements Callable<Integer> {
     for (ActivationQuant a : m.activationQuant()) thinExec.setActivationQuant(a.layer(), a.scale(), a.lo(), a.hi());
     double thinAcc = Evaluator.evaluate(thinExec, splits.test(), batch).accuracy();
 
+    Double benchMedian = null;
+    if (bench != null) {
+      if (bench < 1) throw new IllegalArgumentException("--bench must be >= 1, was " + bench);
+      double[] sec = new double[bench];
+      for (int i = 0; i < bench; i++) {
+        long t0 = System.nanoTime();
+        compressor.apply(plan).applyTo(exec);
+        Evaluator.evaluate(exec, splits.search(), batch);
+        sec[i] = (System.nanoTime() - t0) / 1e9;
+        if (i % 10 == 9) System.gc();
+      }
+      java.util.Arrays.sort(sec);
+      benchMedian = sec[bench / 2];
+      System.err.printf("fast path (apply plan in place + evaluate %d search images): median %.3f s of %d, all %s%n",
+          splits.search().size(), benchMedian, bench, java.util.Arrays.toString(sec));
+    }
     long baseWeights = graph.layers().stream().mapToLong(l -> l.shape().weights()).sum();
     Summary s = new Summary(model.toString(), plan.hash(),
         new Figures(before, net.totalParams(), graph.totalMacs(), baseWeights, graph.totalMacs()),

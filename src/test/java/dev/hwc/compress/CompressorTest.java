@@ -40,7 +40,7 @@ class CompressorTest {
   @ValueSource(strings = {"lenet5", "vgg-small", "resnet-small", "mobilenet-small"})
   void thinnedNetworkEqualsTheEvaluationForm(String arch) {
     Fixture f = fixture(arch);
-    for (int offset = 0; offset < ALGS.size(); offset += 3) {
+    for (int offset = 0; offset < ALGS.size(); offset += 4) {
       CompressedModel m = f.compressor().apply(mixedPlan(f.graph(), offset));
       Map<String, ActivationQuant> aq = new HashMap<>();
       for (ActivationQuant a : m.activationQuant()) aq.put(a.layer(), a);
