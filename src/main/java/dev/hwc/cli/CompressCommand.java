@@ -68,12 +68,12 @@ public final class CompressCommand implements Callable<Integer> {
     Network net = ModelIO.load(model);
     ModelGraph graph = ModelGraph.of(net);
     CompressionPlan plan = source.plan != null ? readPlan(source.plan) : uniform(source.uniform, graph);
+    Compressor.validate(graph, settings, plan);
     DataSplits splits = DataSplits.load(data.settings(cfg));
 
     ExecutableNetwork exec = ExecutableNetwork.withActivationQuantization(net);
     Compressor compressor = new Compressor(graph, net.params(), Calibration.collect(exec, splits.calibration(),
         settings.calibrationImages(), batch), settings);
-    compressor.validate(plan);
     double before = Evaluator.evaluate(exec, splits.test(), batch).accuracy();
     CompressedModel m = compressor.apply(plan);
     m.applyTo(exec);

@@ -73,6 +73,11 @@ public final class Compressor {
 
   /** Checks a whole plan against the model and the configured ranges; one message naming the field and value. */
   public void validate(CompressionPlan plan) {
+    validate(graph, settings, plan);
+  }
+
+  /** {@link #validate(CompressionPlan)} without a compressor (no calibration needed). */
+  public static void validate(ModelGraph graph, CompressionSettings settings, CompressionPlan plan) {
     List<String> names = graph.names();
     for (int i = 0; i < plan.size(); i++) {
       String layer = plan.layers().get(i).layer();
@@ -85,11 +90,11 @@ public final class Compressor {
       String layer = plan.layers().get(i).layer();
       if (!layer.equals(names.get(i)))
         throw new IllegalArgumentException("plan layer '" + layer + "' is at position " + i + ", expected '" + names.get(i) + "' (layers in topological order)");
-      validate(layer, plan.layers().get(i).decision());
+      validate(settings, layer, plan.layers().get(i).decision());
     }
   }
 
-  private void validate(String layer, LayerDecision d) {
+  private static void validate(CompressionSettings settings, String layer, LayerDecision d) {
     List<String> known = new ArrayList<>(settings.algorithms());
     known.add(Pruners.NONE);
     if (!known.contains(d.algorithm()))
@@ -157,7 +162,7 @@ public final class Compressor {
         throw new IllegalArgumentException("plan layer '" + layer + "': no such prunable layer (layers: " + String.join(", ", graph.names()) + ")");
       if (!layer.equals(expected))
         throw new IllegalArgumentException("plan layer '" + layer + "' is at position " + next + ", expected '" + expected + "' (layers in topological order)");
-      validate(layer, decision);
+      validate(settings, layer, decision);
       Layer l = graph.layer(layer);
       requested.put(layer, decision);
       if (settings.pinFirstLast8Bit() && (l.index() == 0 || l.index() == graph.layers().size() - 1))
