@@ -74,4 +74,33 @@ class ModelGraphTest {
         conv("c", "input", 1, 5, 3, 1, 0), new Node.Flatten("f", "c"), new Node.Dense("fc", "f", 20, 2, true))));
     assertEquals("dense 'fc' expects 20 input features, gets 80", e.getMessage());
   }
+
+  @Test void referenceArchitecturesHaveTheExpectedGroups() {
+    for (String arch : ReferenceArchitectures.NAMES) {
+      Network net = ReferenceArchitectures.create(arch, 1);
+      ModelGraph g = ModelGraph.of(net);                 // also checks the shapes against Network.layerShapes()
+      assertEquals(net.totalMacs(), g.totalMacs(), arch);
+      String last = g.names().get(g.names().size() - 1);
+      assertFalse(g.decidesOutputChannels(last), arch + ": the classifier's outputs are never pruned");
+      assertFalse(g.inputGroup(g.names().get(0)).prunable(), arch + ": the input channels are never pruned");
+    }
+    ModelGraph lenet = ModelGraph.of(ReferenceArchitectures.lenet5(1));
+    assertEquals(25, lenet.inputBlock("fc1"));           // conv2's 16 channels of 5×5 flattened into 400 features
+    assertEquals(List.of("conv1", "conv2", "fc1", "fc2"), lenet.names().stream().filter(lenet::decidesOutputChannels).toList());
+
+    ModelGraph resnet = ModelGraph.of(ReferenceArchitectures.resnetSmall(1));
+    // block1 has an identity shortcut: the stem and block1_conv2 share one selection, the stem decides
+    assertEquals(List.of("stem", "block1_conv2"), resnet.outputGroup("block1_conv2").owners());
+    assertEquals(List.of("stem_bn", "block1_conv2_bn"), resnet.outputGroup("stem").batchNorms());
+    assertEquals(List.of("block2_conv2", "block2_proj"), resnet.outputGroup("block2_proj").owners());
+    assertEquals(List.of("block3_conv2", "block3_proj"), resnet.outputGroup("block3_conv2").owners());
+    assertEquals(List.of("stem", "block1_conv1", "block2_conv1", "block2_conv2", "block3_conv1", "block3_conv2"),
+        resnet.names().stream().filter(resnet::decidesOutputChannels).toList());
+
+    ModelGraph mobilenet = ModelGraph.of(ReferenceArchitectures.mobilenetSmall(1));
+    assertEquals(List.of("dw1"), mobilenet.outputGroup("stem").depthwise());
+    assertEquals(List.of("stem_bn", "dw1_bn"), mobilenet.outputGroup("stem").batchNorms());
+    assertEquals(List.of("pw1"), mobilenet.consumers("stem").subList(1, 2));
+    assertEquals(List.of("stem", "pw1", "pw2", "pw3"), mobilenet.names().stream().filter(mobilenet::decidesOutputChannels).toList());
+  }
 }
