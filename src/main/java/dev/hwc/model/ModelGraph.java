@@ -102,75 +102,75 @@ public final class ModelGraph {
       if (t.containsKey(node.name())) throw new IllegalArgumentException("node name '" + node.name() + "' used twice");
       Tensor out;
       if (node instanceof Node.Input i) {
-          int sp = newSpace(parent, spaceChannels, i.channels());
-          fixedSpaces.add(sp);
-          out = new Tensor(i.channels(), i.height(), i.width(), false, sp, 1);
+        int sp = newSpace(parent, spaceChannels, i.channels());
+        fixedSpaces.add(sp);
+        out = new Tensor(i.channels(), i.height(), i.width(), false, sp, 1);
       } else if (node instanceof Node.Conv2d c) {
-          Tensor x = in.get(0);
-          if (x.flat()) throw new IllegalArgumentException("conv '" + c.name() + "' reads a flat tensor");
-          if (x.channels() != c.inChannels())
-            throw new IllegalArgumentException("conv '" + c.name() + "' expects " + c.inChannels() + " input channels, gets " + x.channels());
-          if (c.groups() != 1 && !c.depthwise())
-            throw new IllegalArgumentException("conv '" + c.name() + "': grouped convolution with groups=" + c.groups() + " is not supported (only 1 or depthwise)");
-          int e = (x.h() + 2 * c.padding() - c.kernelH()) / c.stride() + 1, f = (x.w() + 2 * c.padding() - c.kernelW()) / c.stride() + 1;
-          if (e < 1 || f < 1) throw new IllegalArgumentException("conv '" + c.name() + "' has an empty output map");
-          LayerShape shape = new LayerShape(layers.size(), c.name(), c.depthwise() ? LayerKind.DEPTHWISE_CONV : LayerKind.CONV,
-              1, c.inChannels(), x.h(), x.w(), c.outChannels(), c.kernelH(), c.kernelW(), c.stride(), c.padding(), c.groups());
-          layers.add(new Layer(layers.size(), c.name(), shape.kind(), c, shape, shape.weights() + (c.bias() ? c.outChannels() : 0), shape.macs()));
-          int xs = find(parent, x.space());
-          if (c.depthwise()) {
-            dws.computeIfAbsent(xs, k -> new ArrayList<>()).add(c.name());
-            out = new Tensor(c.outChannels(), e, f, false, xs, 1);
-          } else {
-            consumers.computeIfAbsent(xs, k -> new ArrayList<>()).add(new Consumer(c.name(), 1));
-            int sp = newSpace(parent, spaceChannels, c.outChannels());
-            owners.computeIfAbsent(sp, k -> new ArrayList<>()).add(c.name());
-            out = new Tensor(c.outChannels(), e, f, false, sp, 1);
-          }
+        Tensor x = in.get(0);
+        if (x.flat()) throw new IllegalArgumentException("conv '" + c.name() + "' reads a flat tensor");
+        if (x.channels() != c.inChannels())
+          throw new IllegalArgumentException("conv '" + c.name() + "' expects " + c.inChannels() + " input channels, gets " + x.channels());
+        if (c.groups() != 1 && !c.depthwise())
+          throw new IllegalArgumentException("conv '" + c.name() + "': grouped convolution with groups=" + c.groups() + " is not supported (only 1 or depthwise)");
+        int e = (x.h() + 2 * c.padding() - c.kernelH()) / c.stride() + 1, f = (x.w() + 2 * c.padding() - c.kernelW()) / c.stride() + 1;
+        if (e < 1 || f < 1) throw new IllegalArgumentException("conv '" + c.name() + "' has an empty output map");
+        LayerShape shape = new LayerShape(layers.size(), c.name(), c.depthwise() ? LayerKind.DEPTHWISE_CONV : LayerKind.CONV,
+            1, c.inChannels(), x.h(), x.w(), c.outChannels(), c.kernelH(), c.kernelW(), c.stride(), c.padding(), c.groups());
+        layers.add(new Layer(layers.size(), c.name(), shape.kind(), c, shape, shape.weights() + (c.bias() ? c.outChannels() : 0), shape.macs()));
+        int xs = find(parent, x.space());
+        if (c.depthwise()) {
+          dws.computeIfAbsent(xs, k -> new ArrayList<>()).add(c.name());
+          out = new Tensor(c.outChannels(), e, f, false, xs, 1);
+        } else {
+          consumers.computeIfAbsent(xs, k -> new ArrayList<>()).add(new Consumer(c.name(), 1));
+          int sp = newSpace(parent, spaceChannels, c.outChannels());
+          owners.computeIfAbsent(sp, k -> new ArrayList<>()).add(c.name());
+          out = new Tensor(c.outChannels(), e, f, false, sp, 1);
+        }
       } else if (node instanceof Node.Dense d) {
-          Tensor x = in.get(0);
-          if (!x.flat()) throw new IllegalArgumentException("dense '" + d.name() + "' reads a 4-d tensor (add a flatten or global-avg-pool)");
-          if (x.channels() * x.block() != d.inFeatures())
-            throw new IllegalArgumentException("dense '" + d.name() + "' expects " + d.inFeatures() + " input features, gets " + (x.channels() * x.block()));
-          LayerShape shape = new LayerShape(layers.size(), d.name(), LayerKind.DENSE, 1, d.inFeatures(), 1, 1, d.outFeatures(), 1, 1, 1, 0, 1);
-          layers.add(new Layer(layers.size(), d.name(), LayerKind.DENSE, d, shape, shape.weights() + (d.bias() ? d.outFeatures() : 0), shape.macs()));
-          consumers.computeIfAbsent(find(parent, x.space()), k -> new ArrayList<>()).add(new Consumer(d.name(), x.block()));
-          int sp = newSpace(parent, spaceChannels, d.outFeatures());
-          owners.computeIfAbsent(sp, k -> new ArrayList<>()).add(d.name());
-          out = new Tensor(d.outFeatures(), 1, 1, true, sp, 1);
+        Tensor x = in.get(0);
+        if (!x.flat()) throw new IllegalArgumentException("dense '" + d.name() + "' reads a 4-d tensor (add a flatten or global-avg-pool)");
+        if (x.channels() * x.block() != d.inFeatures())
+          throw new IllegalArgumentException("dense '" + d.name() + "' expects " + d.inFeatures() + " input features, gets " + (x.channels() * x.block()));
+        LayerShape shape = new LayerShape(layers.size(), d.name(), LayerKind.DENSE, 1, d.inFeatures(), 1, 1, d.outFeatures(), 1, 1, 1, 0, 1);
+        layers.add(new Layer(layers.size(), d.name(), LayerKind.DENSE, d, shape, shape.weights() + (d.bias() ? d.outFeatures() : 0), shape.macs()));
+        consumers.computeIfAbsent(find(parent, x.space()), k -> new ArrayList<>()).add(new Consumer(d.name(), x.block()));
+        int sp = newSpace(parent, spaceChannels, d.outFeatures());
+        owners.computeIfAbsent(sp, k -> new ArrayList<>()).add(d.name());
+        out = new Tensor(d.outFeatures(), 1, 1, true, sp, 1);
       } else if (node instanceof Node.BatchNorm b) {
-          Tensor x = in.get(0);
-          if (x.channels() != b.channels() || x.block() != 1)
-            throw new IllegalArgumentException("batchnorm '" + b.name() + "' expects " + b.channels() + " channels, gets " + x.channels());
-          bns.computeIfAbsent(find(parent, x.space()), k -> new ArrayList<>()).add(b.name());
-          out = x;
+        Tensor x = in.get(0);
+        if (x.channels() != b.channels() || x.block() != 1)
+          throw new IllegalArgumentException("batchnorm '" + b.name() + "' expects " + b.channels() + " channels, gets " + x.channels());
+        bns.computeIfAbsent(find(parent, x.space()), k -> new ArrayList<>()).add(b.name());
+        out = x;
       } else if (node instanceof Node.Activation) {
-          out = in.get(0);
+        out = in.get(0);
       } else if (node instanceof Node.Pool p) {
-          Tensor x = in.get(0);
-          int e = (x.h() + 2 * p.padding() - p.kernel()) / p.stride() + 1, f = (x.w() + 2 * p.padding() - p.kernel()) / p.stride() + 1;
-          out = new Tensor(x.channels(), e, f, false, x.space(), 1);
+        Tensor x = in.get(0);
+        int e = (x.h() + 2 * p.padding() - p.kernel()) / p.stride() + 1, f = (x.w() + 2 * p.padding() - p.kernel()) / p.stride() + 1;
+        out = new Tensor(x.channels(), e, f, false, x.space(), 1);
       } else if (node instanceof Node.GlobalAvgPool) {
-          Tensor x = in.get(0);
-          out = new Tensor(x.channels(), 1, 1, true, x.space(), 1);
+        Tensor x = in.get(0);
+        out = new Tensor(x.channels(), 1, 1, true, x.space(), 1);
       } else if (node instanceof Node.Flatten) {
-          Tensor x = in.get(0);
-          out = new Tensor(x.channels(), 1, 1, true, x.space(), x.h() * x.w());
+        Tensor x = in.get(0);
+        out = new Tensor(x.channels(), 1, 1, true, x.space(), x.h() * x.w());
       } else if (node instanceof Node.Add a) {
-          Tensor x = in.get(0);
-          for (Tensor y : in)
-            if (y.channels() != x.channels() || y.h() != x.h() || y.w() != x.w() || y.flat() != x.flat() || y.block() != x.block())
-              throw new IllegalArgumentException("add '" + a.name() + "' joins tensors of different shapes");
-          int root = find(parent, x.space());
-          for (Tensor y : in) {
-            int r = find(parent, y.space());
-            if (r != root) {
-              int lo = Math.min(root, r), hi = Math.max(root, r);
-              parent.set(hi, lo);
-              root = lo;
-            }
+        Tensor x = in.get(0);
+        for (Tensor y : in)
+          if (y.channels() != x.channels() || y.h() != x.h() || y.w() != x.w() || y.flat() != x.flat() || y.block() != x.block())
+            throw new IllegalArgumentException("add '" + a.name() + "' joins tensors of different shapes");
+        int root = find(parent, x.space());
+        for (Tensor y : in) {
+          int r = find(parent, y.space());
+          if (r != root) {
+            int lo = Math.min(root, r), hi = Math.max(root, r);
+            parent.set(hi, lo);
+            root = lo;
           }
-          out = new Tensor(x.channels(), x.h(), x.w(), x.flat(), root, x.block());
+        }
+        out = new Tensor(x.channels(), x.h(), x.w(), x.flat(), root, x.block());
       } else {
         throw new IllegalArgumentException("unsupported node " + node);
       }
