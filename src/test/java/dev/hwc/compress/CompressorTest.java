@@ -68,6 +68,25 @@ class CompressorTest {
     }
   }
 
+  @Test void perChannelWeightQuantizationKeepsBothFormsEqual() {
+    TestNetworks net = TestNetworks.create("resnet-small", 4);
+    ModelGraph graph = ModelGraph.of(net.nodes);
+    Calibration cal = new Calibration(EagerForward.layerInputs(net.nodes, net.params, TestNetworks.images(16, 1)));
+    Compressor perChannel = new Compressor(graph, net.params, cal, CompressionSettings.defaults().withPerChannelWeights(true));
+    Compressor perLayer = new Compressor(graph, net.params, cal, CompressionSettings.defaults());
+    CompressionPlan plan = mixedPlan(graph, 5);
+    CompressedModel m = perChannel.apply(plan);
+    Map<String, ActivationQuant> aq = new HashMap<>();
+    for (ActivationQuant a : m.activationQuant()) aq.put(a.layer(), a);
+    INDArray x = TestNetworks.images(8, 2);
+    INDArray eval = EagerForward.output(net.nodes, m.evaluationParams(), x, aq);
+    INDArray thin = EagerForward.output(m.thinnedNodes(), m.thinnedParams(), x, aq);
+    assertTrue(eval.sub(thin).amaxNumber().doubleValue() <= 1e-4 * Math.max(1, eval.amaxNumber().doubleValue()));
+    // per-channel scales give different weights than one scale per layer
+    assertFalse(java.util.Arrays.equals(m.thinnedParams().get("block2_conv1/W").data().asFloat(),
+        perLayer.apply(plan).thinnedParams().get("block2_conv1/W").data().asFloat()));
+  }
+
   @Test void samePlanGivesIdenticalWeights() {
     Fixture f = fixture("resnet-small");
     CompressionPlan plan = mixedPlan(f.graph(), 2);

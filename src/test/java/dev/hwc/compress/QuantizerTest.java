@@ -58,4 +58,14 @@ class QuantizerTest {
     assertEquals(2f / 127, s.scale(), 0);
     for (float x : relu) assertTrue(Math.abs(u.apply(x) - x) <= u.scale() / 2);
   }
+
+  @Test void percentileRangeIgnoresTheTail() {
+    float[] x = new float[100];
+    for (int i = 0; i < 100; i++) x[i] = i + 1;          // 1 … 100
+    // the 99th percentile of 100 values is the 99th smallest: 99
+    assertEquals(99f / 255, Quantizer.calibrateActivation("l", x, 8, 5, "percentile", 99).scale(), 0);
+    assertEquals(100f / 255, Quantizer.calibrateActivation("l", x, 8, 5, "max", 99).scale(), 0);
+    // below 5 bits the MSE clip applies whatever the range setting
+    assertTrue(Quantizer.calibrateActivation("l", x, 3, 5, "max", 99).scale() <= 100f / 7);
+  }
 }
