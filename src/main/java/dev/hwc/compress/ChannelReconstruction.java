@@ -24,6 +24,27 @@ public final class ChannelReconstruction implements Pruner {
   public record Result(int[] keptChannels, INDArray weights) {}
 
   /**
+   * The sufficient statistics of the sampled patches: XᵀX [D, D] and XᵀY [D, O] in double, D = channels·k (C-order,
+   * channel-major). A layer's statistics are computed once over all its original channels; any subset of channels
+   * and outputs is then a sub-block, so a plan costs no pass over the samples.
+   */
+  public record Gram(double[] xtx, double[] xty, int channels, int k, int outputs) {
+    public static Gram of(float[] x, float[] y, int n, int channels, int k, int outputs) {
+      int d = channels * k;
+      if (x.length != (long) n * d || y.length != (long) n * outputs)
+        throw new IllegalArgumentException("ChannelReconstruction: sample sizes " + x.length + ", " + y.length
+            + " do not match n=" + n + ", C=" + channels + ", k=" + k + ", O=" + outputs);
+      double[] xd = new double[x.length], yd = new double[y.length];
+      for (int i = 0; i < xd.length; i++) xd[i] = x[i];
+      for (int i = 0; i < yd.length; i++) yd[i] = y[i];
+      INDArray xa = Nd4j.create(xd, new long[]{n, d}, DataType.DOUBLE);
+      INDArray ya = Nd4j.create(yd, new long[]{n, outputs}, DataType.DOUBLE);
+      return new Gram(xa.transpose().mmul(xa).dup('c').data().asDouble(), xa.transpose().mmul(ya).dup('c').data().asDouble(),
+          channels, k, outputs);
+    }
+  }
+
+  /**
    * @param w     filter-major weights [O, C, kh, kw]
    * @param x     n sampled input patches, C-order [n, C, kh·kw]
    * @param y     the targets, C-order [n, O]
@@ -31,54 +52,64 @@ public final class ChannelReconstruction implements Pruner {
    */
   public Result reconstruct(INDArray w, double ratio, float[] x, float[] y, int n, double ridge) {
     int o = (int) w.size(0), c = (int) w.size(1), k2 = Tensors.rowSize(w.shape()) / c;
-    if (x.length != (long) n * c * k2 || y.length != (long) n * o)
-      throw new IllegalArgumentException("ChannelReconstruction: sample sizes " + x.length + ", " + y.length
-          + " do not match n=" + n + ", C=" + c + ", k=" + k2 + ", O=" + o);
-    float[] wd = Tensors.floats(w);
-    int[] kept = FilterPruner.keepAllBut(contributions(wd, o, c, k2, x, n), Pruner.removedCount(c, ratio));
-    return new Result(kept, Tensors.array(refit(kept, c, k2, o, x, y, n, ridge), o, kept.length, w.size(2), w.size(3)));
+    return reconstruct(w, ratio, Gram.of(x, y, n, c, k2, o), Tensors.range(c), Tensors.range(o), ridge);
   }
 
-  /** ‖X_c·W_cᵀ‖_F² per input channel c. */
-  static double[] contributions(float[] w, int o, int c, int k2, float[] x, int n) {
+  /**
+   * The same from precomputed statistics. {@code channels[i]} is the Gram's channel of w's input channel i and
+   * {@code outputs[f]} the Gram's output of w's filter f (w may be a thinned layer of the one the Gram was made for).
+   */
+  public Result reconstruct(INDArray w, double ratio, Gram g, int[] channels, int[] outputs, double ridge) {
+    int o = (int) w.size(0), c = (int) w.size(1), k2 = Tensors.rowSize(w.shape()) / c;
+    if (k2 != g.k() || channels.length != c || outputs.length != o)
+      throw new IllegalArgumentException("ChannelReconstruction: weights " + java.util.Arrays.toString(w.shape())
+          + " do not match the statistics (k=" + g.k() + ", " + channels.length + " channels, " + outputs.length + " outputs)");
+    float[] wd = Tensors.floats(w);
+    int[] kept = FilterPruner.keepAllBut(contributions(wd, o, c, k2, g, channels), Pruner.removedCount(c, ratio));
+    int[] keptChannels = new int[kept.length];
+    for (int i = 0; i < kept.length; i++) keptChannels[i] = channels[kept[i]];
+    return new Result(kept, Tensors.array(refit(g, keptChannels, outputs, ridge), o, kept.length, w.size(2), w.size(3)));
+  }
+
+  /** ‖X_c·W_cᵀ‖_F² = Σ_o w_{o,c}ᵀ (X_cᵀX_c) w_{o,c} per input channel c of w. */
+  static double[] contributions(float[] w, int o, int c, int k2, Gram g, int[] channels) {
+    int d = g.channels() * k2;
     double[] score = new double[c];
-    for (int s = 0; s < n; s++)
-      for (int ch = 0; ch < c; ch++) {
-        int xb = (s * c + ch) * k2;
-        for (int f = 0; f < o; f++) {
-          int wb = (f * c + ch) * k2;
-          double v = 0;
-          for (int j = 0; j < k2; j++) v += x[xb + j] * w[wb + j];
-          score[ch] += v * v;
+    for (int ch = 0; ch < c; ch++) {
+      int gb = channels[ch] * k2;
+      for (int f = 0; f < o; f++) {
+        int wb = (f * c + ch) * k2;
+        double v = 0;
+        for (int i = 0; i < k2; i++) {
+          double t = 0;
+          for (int j = 0; j < k2; j++) t += g.xtx()[(gb + i) * d + gb + j] * w[wb + j];
+          v += w[wb + i] * t;
         }
+        score[ch] += v;
       }
+    }
     return score;
   }
 
-  /** Least-squares weights [O, |kept|, k2] (C-order) reproducing y from the kept channels' columns of x. */
-  static float[] refit(int[] kept, int c, int k2, int o, float[] x, float[] y, int n, double ridge) {
-    int d = kept.length * k2;
-    double[] xk = new double[n * d];
-    for (int s = 0; s < n; s++)
-      for (int i = 0; i < kept.length; i++)
-        for (int j = 0; j < k2; j++) xk[s * d + i * k2 + j] = x[(s * c + kept[i]) * k2 + j];
-    double[] yd = new double[n * o];
-    for (int i = 0; i < yd.length; i++) yd[i] = y[i];
-    INDArray xa = Nd4j.create(xk, new long[]{n, d}, DataType.DOUBLE);
-    INDArray ya = Nd4j.create(yd, new long[]{n, o}, DataType.DOUBLE);
-    double[] g = xa.transpose().mmul(xa).dup('c').data().asDouble();
-    double[] r = xa.transpose().mmul(ya).dup('c').data().asDouble();   // [d, o]
+  /** Ridge least-squares weights [O, |kept|, k] (C-order) from the kept channels' block of the statistics. */
+  static float[] refit(Gram g, int[] keptChannels, int[] outputs, double ridge) {
+    int k2 = g.k(), d0 = g.channels() * k2, d = keptChannels.length * k2, o = outputs.length;
+    int[] idx = Tensors.expand(keptChannels, k2);
+    double[] a = new double[d * d];
     double mean = 0;
-    for (int i = 0; i < d; i++) mean += g[i * d + i];
+    for (int i = 0; i < d; i++) {
+      for (int j = 0; j < d; j++) a[i * d + j] = g.xtx()[idx[i] * d0 + idx[j]];
+      mean += a[i * d + i];
+    }
     mean /= d;
     double lambda = Math.max(ridge * mean, 1e-12);
-    for (int i = 0; i < d; i++) g[i * d + i] += lambda;
-    choleskyInPlace(g, d);
+    for (int i = 0; i < d; i++) a[i * d + i] += lambda;
+    choleskyInPlace(a, d);
     float[] out = new float[o * d];
     double[] col = new double[d];
     for (int f = 0; f < o; f++) {
-      for (int i = 0; i < d; i++) col[i] = r[i * o + f];
-      solveCholesky(g, d, col);
+      for (int i = 0; i < d; i++) col[i] = g.xty()[idx[i] * g.outputs() + outputs[f]];
+      solveCholesky(a, d, col);
       for (int i = 0; i < d; i++) out[f * d + i] = (float) col[i];
     }
     return out;

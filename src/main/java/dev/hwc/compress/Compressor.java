@@ -38,7 +38,7 @@ public final class Compressor {
   private final Calibration calibration;
   private final CompressionSettings settings;
   private final Map<String, float[]> baseWeights = new HashMap<>();
-  private final Map<String, float[]> targets = new HashMap<>();
+  private final Map<String, ChannelReconstruction.Gram> grams = new HashMap<>();
 
   public Compressor(ModelGraph graph, Map<String, INDArray> baseParams, Calibration calibration, CompressionSettings settings) {
     this.graph = graph;
@@ -201,32 +201,24 @@ public final class Compressor {
     }
 
     private void reconstruct(Layer l, ChannelReconstruction cr, DependencyGroup in, double ratio) {
-      int block = graph.inputBlock(l.name());
-      int kh = l.shape().r(), kw = l.shape().s();
-      Calibration.Patches patches = calibration.patches(l.name(), kh, kw, l.shape().stride(), l.shape().pad(), block,
-          settings.pointsPerMap(), settings.seed());
-      int k = patches.k();
-      float[] y = target(l, patches);
-      // targets of the output channels still alive
-      int[] outAlive = outputAlive(l);
-      int o0 = graph.layer(l.name()).shape().m();
-      float[] yk = outAlive.length == o0 ? y : Tensors.select(y, new long[]{patches.n(), o0}, 1, outAlive);
-      int[] inAlive = alive.get(in.id());
-      float[] xk = Tensors.select(patches.x(), new long[]{patches.n(), patches.channels(), k}, 1, inAlive);
-      long[] shape = coarseShape(l);
-      ChannelReconstruction.Result r = cr.reconstruct(Tensors.array(w.get(l.name()), shape), ratio, xk, yk, patches.n(), settings.ridge());
+      ChannelReconstruction.Gram g = gram(l);
+      ChannelReconstruction.Result r = cr.reconstruct(Tensors.array(w.get(l.name()), coarseShape(l)), ratio, g,
+          alive.get(in.id()), outputAlive(l), settings.ridge());
       removeChannels(in, r.keptChannels());
       w.put(l.name(), Tensors.floats(r.weights()));
     }
 
-    /** The base layer's output without bias at the sampled patches, [n, O] (cached per layer). */
-    private float[] target(Layer l, Calibration.Patches patches) {
-      synchronized (targets) {
-        return targets.computeIfAbsent(l.name(), name -> {
-          int o = l.shape().m(), d = patches.channels() * patches.k();
-          INDArray x = Nd4j.create(patches.x(), new long[]{patches.n(), d}, 'c');
+    /** XᵀX and XᵀY of the base layer's sampled patches and outputs (without bias), over all its channels; cached. */
+    private ChannelReconstruction.Gram gram(Layer l) {
+      synchronized (grams) {
+        return grams.computeIfAbsent(l.name(), name -> {
+          Calibration.Patches p = calibration.patches(name, l.shape().r(), l.shape().s(), l.shape().stride(), l.shape().pad(),
+              graph.inputBlock(name), settings.pointsPerMap(), settings.seed());
+          int o = l.shape().m(), d = p.channels() * p.k();
+          INDArray x = Nd4j.create(p.x(), new long[]{p.n(), d}, 'c');
           INDArray wt = Nd4j.create(baseWeights.get(name), new long[]{o, d}, 'c');
-          return Tensors.floats(x.mmul(wt.transpose()));
+          float[] y = Tensors.floats(x.mmul(wt.transpose()));
+          return ChannelReconstruction.Gram.of(p.x(), y, p.n(), p.channels(), p.k(), o);
         });
       }
     }

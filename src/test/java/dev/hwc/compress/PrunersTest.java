@@ -99,6 +99,24 @@ class PrunersTest {
     assertTrue(mseNew < 0.5 * mseOld, "refit MSE " + mseNew + " should be well below " + mseOld);
   }
 
+  @Test void channelReconstructionFromSubBlocksOfTheStatisticsEqualsTheSampledSubset() {
+    // statistics over 6 channels and 3 outputs, used for a layer thinned to channels {0,2,3,5} and outputs {0,2}
+    int n = 300, c = 6, k = 4, o = 3;
+    Random r = new Random(9);
+    float[] x = new float[n * c * k], wv = new float[o * c * k];
+    for (int i = 0; i < x.length; i++) x[i] = (float) r.nextGaussian();
+    for (int i = 0; i < wv.length; i++) wv[i] = (float) r.nextGaussian();
+    float[] y = Nd4j.create(x, new long[]{n, c * k}, 'c').mmul(Nd4j.create(wv, new long[]{o, c * k}, 'c').transpose()).dup('c').data().asFloat();
+    int[] ch = {0, 2, 3, 5}, out = {0, 2};
+    float[] wSub = Tensors.select(Tensors.select(wv, new long[]{o, c, k}, 1, ch), new long[]{o, ch.length, k}, 0, out);
+    var w = Nd4j.create(wSub, new long[]{out.length, ch.length, 2, 2}, 'c');
+    var fromGram = new ChannelReconstruction().reconstruct(w, 0.5, ChannelReconstruction.Gram.of(x, y, n, c, k, o), ch, out, 1e-4);
+    var fromSamples = new ChannelReconstruction().reconstruct(w, 0.5, Tensors.select(x, new long[]{n, c, k}, 1, ch),
+        Tensors.select(y, new long[]{n, o}, 1, out), n, 1e-4);
+    assertArrayEquals(fromSamples.keptChannels(), fromGram.keptChannels());
+    assertArrayEquals(fromSamples.weights().data().asFloat(), fromGram.weights().data().asFloat(), 1e-4f);
+  }
+
   private static double mse(float[] x, float[] w, float[] y, int n, int d, int o) {
     double s = 0;
     for (int i = 0; i < n; i++)
