@@ -7,7 +7,6 @@ import dev.hwc.model.ModelGraph.Consumer;
 import dev.hwc.model.ModelGraph.DependencyGroup;
 import dev.hwc.model.ModelGraph.Layer;
 import dev.hwc.model.Node;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
