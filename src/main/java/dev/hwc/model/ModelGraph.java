@@ -242,6 +242,14 @@ public final class ModelGraph {
   /** Input features per input channel of a layer: H·W for a dense layer after Flatten, else 1. */
   public int inputBlock(String layer) { layer(layer); return inputBlock.get(layer); }
 
+  /** The BatchNorm that reads this layer's output directly, if any (the one folded with it on an accelerator). */
+  public java.util.Optional<String> batchNorm(String layer) {
+    layer(layer);
+    for (Node n : nodes)
+      if (n instanceof Node.BatchNorm b && b.input().equals(layer)) return java.util.Optional.of(b.name());
+    return java.util.Optional.empty();
+  }
+
   /** The group a BatchNorm node normalises. */
   public DependencyGroup batchNormGroup(String bn) { return bnGroup.get(bn); }
 

@@ -92,6 +92,8 @@ class ModelGraphTest {
     // block1 has an identity shortcut: the stem and block1_conv2 share one selection, the stem decides
     assertEquals(List.of("stem", "block1_conv2"), resnet.outputGroup("block1_conv2").owners());
     assertEquals(List.of("stem_bn", "block1_conv2_bn"), resnet.outputGroup("stem").batchNorms());
+    assertEquals(java.util.Optional.of("block2_proj_bn"), resnet.batchNorm("block2_proj"));
+    assertEquals(java.util.Optional.empty(), resnet.batchNorm("fc"));
     assertEquals(List.of("block2_conv2", "block2_proj"), resnet.outputGroup("block2_proj").owners());
     assertEquals(List.of("block3_conv2", "block3_proj"), resnet.outputGroup("block3_conv2").owners());
     assertEquals(List.of("stem", "block1_conv1", "block2_conv1", "block2_conv2", "block3_conv1", "block3_conv2"),
