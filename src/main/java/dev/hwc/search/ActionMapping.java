@@ -1,27 +1,27 @@
 package dev.hwc.search;
 
-import com.typesafe.config.Config;
+import dev.hwc.compress.CompressionSettings;
 import dev.hwc.compress.LayerDecision;
 
 import java.util.List;
 
 /**
- * Turns the agents' outputs into a layer decision: DDPG's (ratio, weight bits, activation bits) in [0, 1] and
+ * Turns the agents' outputs into a layer decision (ranges from {@code hwc.compress}): DDPG's (ratio, weight bits, activation bits) in [0, 1] and
  * Rainbow's algorithm index. Bits use HAQ's equal-width bins, {@code b = round(a·(max−min+1) + min − 0.5)};
  * the first and last decision layers may be pinned to {@code pinnedBits}.
  */
-public record ActionMapping(double maxRatio, int minBits, int maxBits, boolean pinFirstLast, int pinnedBits) {
+public record ActionMapping(double minRatio, double maxRatio, int minBits, int maxBits, boolean pinFirstLast, int pinnedBits) {
 
   public ActionMapping {
-    if (!(maxRatio >= 0 && maxRatio <= LayerDecision.MAX_RATIO))
-      throw new IllegalArgumentException("hwc.search.action.max-ratio must be in [0, " + LayerDecision.MAX_RATIO + "], was " + maxRatio);
+    if (!(minRatio >= 0 && minRatio <= maxRatio && maxRatio <= LayerDecision.MAX_RATIO))
+      throw new IllegalArgumentException("pruning ratio range [" + minRatio + ", " + maxRatio + "] is invalid");
     if (minBits < LayerDecision.MIN_BITS || maxBits > LayerDecision.MAX_BITS || minBits > maxBits)
-      throw new IllegalArgumentException("hwc.search.action bits range [" + minBits + ", " + maxBits + "] is invalid");
+      throw new IllegalArgumentException("bits range [" + minBits + ", " + maxBits + "] is invalid");
   }
 
-  public static ActionMapping from(Config action) {
-    return new ActionMapping(action.getDouble("max-ratio"), action.getInt("min-bits"), action.getInt("max-bits"),
-        action.getBoolean("pin-first-last"), action.getInt("pinned-bits"));
+  /** The compressor's ranges (conf/compress.conf), so every decision the search makes is one the compressor accepts. */
+  public static ActionMapping from(CompressionSettings c) {
+    return new ActionMapping(c.minRatio(), c.maxRatio(), c.minBits(), c.maxBits(), c.pinFirstLast8Bit(), 8);
   }
 
   public int bits(float a) {
@@ -31,7 +31,7 @@ public record ActionMapping(double maxRatio, int minBits, int maxBits, boolean p
   }
 
   public double ratio(float a) {
-    return Math.max(0, Math.min(1, a)) * maxRatio;
+    return minRatio + Math.max(0, Math.min(1, a)) * (maxRatio - minRatio);
   }
 
   /** The decision of step {@code step} of {@code steps}, from the raw action and the algorithm menu's entry. */

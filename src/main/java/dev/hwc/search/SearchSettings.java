@@ -3,6 +3,7 @@ package dev.hwc.search;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import dev.hwc.cli.HwcConfig;
+import dev.hwc.compress.CompressionSettings;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,7 +35,7 @@ public record SearchSettings(int episodes, double maxAccuracyLoss, long seed, Pa
           c.getString("journal-url"),
           c.getDuration("ask-timeout"),
           HwcConfig.resolve(root.getString("hwc.work-dir")),
-          ActionMapping.from(c.getConfig("action")));
+          ActionMapping.from(CompressionSettings.from(root)));
     } catch (ConfigException e) {
       throw new IllegalArgumentException("bad configuration: " + e.getMessage(), e);
     }

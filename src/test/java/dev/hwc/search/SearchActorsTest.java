@@ -107,7 +107,7 @@ class SearchActorsTest {
         kit.spawn(DdpgAgent.create(parts.ddpg(), store)), kit.spawn(RainbowLearner.create(parts.rainbow(), store)),
         kit.spawn(CompressionWorker.create(parts.compression())), kit.spawn(EnergyEstimator.create(parts.energy())),
         RewardTable.load(Path.of("conf/reward-lut.csv"), 1.0, -10, true),
-        new ActionMapping(0.8, 2, 8, true, 8), store, WAIT);
+        new ActionMapping(0, 0.8, 2, 8, true, 8), store, WAIT);
     EventSourcedBehaviorTestKit<SearchCoordinator.Command, SearchEvent, SearchCoordinator.State> es =
         EventSourcedBehaviorTestKit.create(kit.system(), SearchCoordinator.create("es", wiring));
 
