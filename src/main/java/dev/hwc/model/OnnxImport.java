@@ -35,7 +35,11 @@ import java.util.Set;
  */
 public final class OnnxImport {
   static final Set<String> SUPPORTED = Set.of("Conv", "Gemm", "MatMul", "Add", "BatchNormalization", "Relu", "Clip",
-      "Softmax", "MaxPool", "AveragePool", "GlobalAveragePool", "Flatten", "Reshape", "Identity", "Dropout", "Constant");
+      "Softmax", "MaxPool", "AveragePool", "GlobalAveragePool", "Flatten", "Reshape", "Identity", "Dropout", "Constant", "Pad",
+      "Shape", "Gather", "Unsqueeze", "Squeeze", "Concat", "Cast");
+
+  /** The batch size inside folded shape arithmetic (Shape → Gather → Unsqueeze → Concat → Reshape). */
+  private static final double BATCH = Double.NaN;
 
   private static final int FLOAT = 1, INT32 = 6, INT64 = 7, DOUBLE = 11;
 
@@ -218,6 +222,8 @@ public final class OnnxImport {
         case "GlobalAveragePool" -> globalAvgPool(n);
         case "Flatten" -> flatten(n);
         case "Reshape" -> reshape(n);
+        case "Pad" -> pad(n);
+        case "Shape", "Gather", "Unsqueeze", "Squeeze", "Concat", "Cast" -> shapeArithmetic(n);
         default -> throw fail(n, "unsupported operator " + op);
       }
     }
@@ -421,10 +427,100 @@ public final class OnnxImport {
       for (int d : onnxShape.get(n.getInput(0))) size *= d;
       double[] v = s.values();
       // [N, -1] or [N, size], N given as 0 (copy), as -1 beside an explicit size, or as the batch of a static export
-      boolean ok = v.length == 2 && (v[1] == -1 || v[1] == size) && (v[0] == 0 || v[0] >= 1 || v[0] == -1 && v[1] == size);
-      if (!ok) throw fail(n, "unsupported target shape " + Arrays.toString(Arrays.stream(v).mapToLong(d -> (long) d).toArray())
+      boolean ok = v.length == 2 && (v[1] == -1 || v[1] == size) && (Double.isNaN(v[0]) || v[0] == 0 || v[0] >= 1 || v[0] == -1 && v[1] == size);
+      if (!ok) throw fail(n, "unsupported target shape " + Arrays.stream(v).mapToObj(d -> Double.isNaN(d) ? "N" : Long.toString((long) d)).toList()
           + " (only flattening to [N, -1])");
       flattenTo(n, x);
+    }
+
+    /** A Pad that pads nothing (PyTorch emits one before AveragePool at opset 11) is skipped; real padding is refused. */
+    private void pad(Onnx.NodeProto n) {
+      allowAttributes(n, "mode", "pads", "value");
+      Onnx.AttributeProto mode = attr(n, "mode");
+      if (mode != null && !mode.getS().toStringUtf8().equals("constant"))
+        throw fail(n, "unsupported attribute mode=" + mode.getS().toStringUtf8());
+      double[] pads = n.getInputCount() > 1 && !n.getInput(1).isEmpty() ? constIn(n, 1, "pads").values()
+          : Arrays.stream(intsAttr(n, "pads", new long[0])).asDoubleStream().toArray();
+      for (double p : pads)
+        if (p != 0) throw fail(n, "unsupported attribute pads=" + Arrays.toString(Arrays.stream(pads).mapToLong(d -> (long) d).toArray())
+            + " (only a Pad that pads nothing; put the padding into the Conv or pool)");
+      nodeIn(n, 0);
+      alias(n, n.getOutput(0), n.getInput(0));
+    }
+
+    /**
+     * Shape arithmetic as PyTorch exports {@code x.view(x.size(0), -1)} with a dynamic batch: folded to constants here,
+     * with the batch size as {@link #BATCH}. Only constant inputs (or Shape of a computed tensor) are accepted.
+     */
+    private void shapeArithmetic(Onnx.NodeProto n) {
+      String op = n.getOpType();
+      Const r;
+      if (op.equals("Shape")) {
+        allowAttributes(n, "start", "end");
+        nodeIn(n, 0);
+        int[] s = onnxShape.get(n.getInput(0));
+        double[] v = new double[s.length + 1];
+        v[0] = BATCH;
+        for (int i = 0; i < s.length; i++) v[i + 1] = s[i];
+        int start = (int) intAttr(n, "start", 0), end = (int) intAttr(n, "end", v.length);
+        if (start < 0) start += v.length;
+        if (end < 0) end += v.length;
+        start = Math.max(0, Math.min(start, v.length));
+        end = Math.max(start, Math.min(end, v.length));
+        v = Arrays.copyOfRange(v, start, end);
+        r = new Const(new long[]{v.length}, v);
+      } else {
+        for (String in : n.getInputList())
+          if (!in.isEmpty() && !consts.containsKey(in))
+            throw fail(n, "input " + in + " is a computed tensor; " + op + " is supported only on constant shape values");
+        Const x = consts.get(n.getInput(0));
+        switch (op) {
+          case "Cast" -> { allowAttributes(n, "to", "saturate"); r = x; }
+          case "Gather" -> {
+            allowAttributes(n, "axis");
+            if (x.dims().length != 1 || intAttr(n, "axis", 0) != 0) throw fail(n, "only gathering from a 1-D constant is supported");
+            Const idx = constIn(n, 1, "indices");
+            double[] v = new double[(int) idx.size()];
+            for (int i = 0; i < v.length; i++) {
+              int k = (int) idx.values()[i];
+              if (k < 0) k += x.values().length;
+              if (k < 0 || k >= x.values().length) throw fail(n, "index " + (long) idx.values()[i] + " out of range");
+              v[i] = x.values()[k];
+            }
+            r = new Const(idx.dims(), v);
+          }
+          case "Unsqueeze", "Squeeze" -> {
+            allowAttributes(n, "axes");
+            long[] axes = n.getInputCount() > 1 && !n.getInput(1).isEmpty()
+                ? Arrays.stream(constIn(n, 1, "axes").values()).mapToLong(d -> (long) d).toArray() : intsAttr(n, "axes", new long[0]);
+            List<Long> dims = new ArrayList<>(Arrays.stream(x.dims()).boxed().toList());
+            if (op.equals("Unsqueeze")) {
+              int rank = dims.size() + axes.length;
+              long[] sorted = Arrays.stream(axes).map(a -> a < 0 ? a + rank : a).sorted().toArray();
+              for (long a : sorted) dims.add((int) a, 1L);
+            } else {
+              if (axes.length == 0) dims.removeIf(d -> d == 1);
+              else {
+                int rank = dims.size();
+                long[] sorted = Arrays.stream(axes).map(a -> a < 0 ? a + rank : a).sorted().toArray();
+                for (int i = sorted.length - 1; i >= 0; i--) dims.remove((int) sorted[i]);
+              }
+            }
+            r = new Const(dims.stream().mapToLong(Long::longValue).toArray(), x.values());
+          }
+          default -> { // Concat
+            allowAttributes(n, "axis");
+            List<Double> v = new ArrayList<>();
+            for (String in : n.getInputList()) {
+              Const c = consts.get(in);
+              if (c.dims().length != 1) throw fail(n, "only concatenating 1-D constants is supported");
+              for (double d : c.values()) v.add(d);
+            }
+            r = new Const(new long[]{v.size()}, v.stream().mapToDouble(Double::doubleValue).toArray());
+          }
+        }
+      }
+      consts.put(n.getOutput(0), r);
     }
 
     private void flattenTo(Onnx.NodeProto n, String x) {

@@ -123,8 +123,8 @@ class OnnxImportTest {
     x = b.node("Flatten", "flatten", List.of(x));
     Onnx.ModelProto m = b.build(x);
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> translate(m, "sub.onnx"));
-    assertEquals("sub.onnx: onnx node '/norm/Sub' (Sub): unsupported operator Sub (supported: Add, AveragePool, BatchNormalization, "
-        + "Clip, Constant, Conv, Dropout, Flatten, Gemm, GlobalAveragePool, Identity, MatMul, MaxPool, Relu, Reshape, Softmax)", e.getMessage());
+    assertEquals("sub.onnx: onnx node '/norm/Sub' (Sub): unsupported operator Sub (supported: Add, AveragePool, BatchNormalization, Cast, Clip, Concat, Constant, Conv, "
+        + "Dropout, Flatten, Gather, Gemm, GlobalAveragePool, Identity, MatMul, MaxPool, Pad, Relu, Reshape, Shape, Softmax, Squeeze, Unsqueeze)", e.getMessage());
   }
 
   @Test
