@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.hwc.model.ExecutableNetwork;
 import dev.hwc.model.InputNormalisation;
+import dev.hwc.model.KerasImport;
 import dev.hwc.model.ModelIO;
 import dev.hwc.model.ModelMetadata;
 import dev.hwc.model.Network;
@@ -19,15 +20,20 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
- * {@code hwc import}: converts a model trained elsewhere into an hwc model zip, which {@code info}, {@code evaluate},
+ * {@code hwc import}: converts a model trained elsewhere (ONNX from PyTorch, Keras h5) into an hwc model zip, which {@code info}, {@code evaluate},
  * {@code energy}, {@code compress} and {@code search} then take unchanged. The translated network is built and run
  * once on a zero batch before anything is written, so a model that cannot execute leaves no file behind.
  */
 @Command(name = "import", mixinStandardHelpOptions = true,
-    description = "Import an ONNX model (as exported from PyTorch) into an hwc model zip.")
+    description = "Import an ONNX model (as exported from PyTorch) or a Keras h5 model into an hwc model zip.")
 public final class ImportCommand implements Callable<Integer> {
   static final class Source {
     @Option(names = "--onnx", required = true, paramLabel = "FILE", description = "ONNX model file (opsets 11-17)") Path onnx;
+    @Option(names = "--keras", required = true, paramLabel = "FILE", description = "Keras 2 model saved as HDF5 (model.save(\"x.h5\"))") Path keras;
+
+    Path file() {
+      return onnx != null ? onnx : keras;
+    }
   }
 
   @ArgGroup(exclusive = true, multiplicity = "1") Source source;
@@ -47,21 +53,22 @@ public final class ImportCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     InputNormalisation norm = new InputNormalisation(scale, mean, std);
-    Network net = OnnxImport.read(source.onnx, norm, inputShape);
+    if (source.keras != null && inputShape != null) throw new IllegalArgumentException("--input-shape applies to --onnx only");
+    Network net = source.onnx != null ? OnnxImport.read(source.onnx, norm, inputShape) : KerasImport.read(source.keras, norm);
     var in = net.input();
     try {
       ExecutableNetwork.of(net).output(Nd4j.zeros(DataType.FLOAT, 1, in.channels(), in.height(), in.width()));
     } catch (RuntimeException e) {
-      throw new IllegalStateException(source.onnx + ": the translated network does not run: " + e.getMessage(), e);
+      throw new IllegalStateException(source.file() + ": the translated network does not run: " + e.getMessage(), e);
     }
     Path target = HwcConfig.resolve(out.toString());
     ModelIO.save(net, target);
-    Imported r = new Imported(out.toString(), source.onnx.toString(), net.nodes().size(), net.layerShapes().size(), net.metadata());
+    Imported r = new Imported(out.toString(), source.file().toString(), net.nodes().size(), net.layerShapes().size(), net.metadata());
     if (json) {
       System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(r));
     } else {
       System.out.printf("%s: %d nodes, %d prunable layers, %,d params, %,d MACs, input %dx%dx%d, normalisation %s -> %s%n",
-          source.onnx, r.nodes(), r.prunableLayers(), net.metadata().params(), net.metadata().macs(), in.channels(), in.height(),
+          source.file(), r.nodes(), r.prunableLayers(), net.metadata().params(), net.metadata().macs(), in.channels(), in.height(),
           in.width(), net.metadata().extra().get(InputNormalisation.METADATA_KEY), out);
     }
     return 0;

@@ -94,6 +94,20 @@ class ImportCommandTest {
   }
 
   @Test
+  void kerasModelImportsAndShowsInInfo() throws Exception {
+    Path h5 = Path.of(ImportCommandTest.class.getResource("/keras/functional_resnet.h5").toURI());
+    Path zip = dir.resolve("keras.zip");
+    Run r = run("import", "--keras", h5.toString(), "--out", zip.toString(), "--input-scale", "255");
+    assertEquals(0, r.exit(), r.err());
+    assertTrue(r.out().contains("5 prunable layers"), r.out());
+    r = run("info", "--model", zip.toString(), "--json");
+    assertEquals(0, r.exit(), r.err());
+    assertEquals("keras:functional_resnet.h5", new ObjectMapper().readTree(r.out()).get("metadata").get("architecture").asText());
+    r = run("import", "--keras", h5.toString(), "--onnx", h5.toString(), "--out", zip.toString());
+    assertEquals(2, r.exit()); // one source only
+  }
+
+  @Test
   void normalisationWithWrongChannelCountIsAnError() throws Exception {
     Run r = run("import", "--onnx", fixture("mlp.onnx").toString(), "--out", dir.resolve("x.zip").toString(), "--input-mean", "0.1,0.2,0.3");
     assertEquals(2, r.exit());
