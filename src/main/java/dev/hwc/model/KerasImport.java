@@ -427,6 +427,7 @@ public final class KerasImport {
     private String unique(String kerasName) {
       String s = kerasName.replaceAll("[^A-Za-z0-9_.-]", "_");
       if (s.isEmpty() || !Character.isLetter(s.charAt(0))) s = "k" + s;
+      s = ImportNames.safe(s);
       String n = s;
       for (int i = 2; used.contains(n) || n.equals(InputNormalisation.NODE); i++) n = s + "_" + i;
       used.add(n);

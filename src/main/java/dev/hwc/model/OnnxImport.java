@@ -606,6 +606,7 @@ public final class OnnxImport {
       s = s.replaceAll("^[_.]+|[_.]+$", "");
       if (s.isEmpty()) s = fallback + "_" + nodes.size();
       if (!Character.isLetter(s.charAt(0))) s = "n" + s;
+      s = ImportNames.safe(s);
       String name = s;
       for (int i = 2; usedNames.contains(name) || name.equals(InputNormalisation.NODE); i++) name = s + "_" + i;
       usedNames.add(name);

@@ -57,9 +57,9 @@ class OnnxImportTest {
   void plainCnnMatchesTheReference() {
     Onnx.ModelProto m = OnnxFixtures.plainCnn();
     Network net = translate(m, "plain.onnx");
-    assertEquals(List.of("input", "conv1", "relu1", "pool1", "conv2", "bn2", "relu6", "pool2", "flatten", "fc"),
+    assertEquals(List.of("input", "conv1", "relu1", "pool1", "conv2", "bn2", "relu6_layer", "pool2", "flatten", "fc"),
         net.nodes().stream().map(Node::name).toList());
-    assertEquals(Node.Activation.Kind.RELU6, ((Node.Activation) net.node("relu6")).kind());
+    assertEquals(Node.Activation.Kind.RELU6, ((Node.Activation) net.node("relu6_layer")).kind());
     // fc: Gemm transB=1 weight [5, 32] stored as [32, 5]
     assertEquals(List.of(32L, 5L), List.of(net.params().get("fc/W").shape()[0], net.params().get("fc/W").shape()[1]));
     assertTrue(maxDifference(m, net, InputNormalisation.none(), 1) < 1e-4);
@@ -96,7 +96,7 @@ class OnnxImportTest {
   void mlpWithGemmVariantsMatchesTheReference() {
     Onnx.ModelProto m = OnnxFixtures.mlp();
     Network net = translate(m, "mlp.onnx");
-    assertEquals(List.of("input", "flatten", "fc1", "relu1", "fc2", "relu2", "fc3", "softmax"), net.nodes().stream().map(Node::name).toList());
+    assertEquals(List.of("input", "flatten", "fc1", "relu1", "fc2", "relu2", "fc3", "softmax_layer"), net.nodes().stream().map(Node::name).toList());
     assertTrue(maxDifference(m, net, InputNormalisation.none(), 4) < 1e-4);
   }
 
