@@ -31,7 +31,7 @@ import java.util.Set;
  */
 public final class KerasImport {
   static final Set<String> SUPPORTED = Set.of("InputLayer", "Conv2D", "DepthwiseConv2D", "Dense", "BatchNormalization",
-      "Activation", "ReLU", "MaxPooling2D", "AveragePooling2D", "GlobalAveragePooling2D", "Add", "Flatten", "Dropout");
+      "Activation", "ReLU", "MaxPooling2D", "AveragePooling2D", "GlobalAveragePooling2D", "Add", "Flatten", "Dropout", "Rescaling");
 
   private KerasImport() {}
 
@@ -206,6 +206,7 @@ public final class KerasImport {
           else emit(name, type, new Node.Flatten(unique(name), v.node()), s);
         }
         case "Dropout" -> values.put(name, value(name, type, inputs.get(0)));
+        case "Rescaling" -> rescaling(name, cfg, in(name, type, inputs.get(0)));
         default -> throw fail(name, type, "unsupported layer " + type);
       }
     }
@@ -312,6 +313,20 @@ public final class KerasImport {
       params.put(n + "/mean", floats(vector(name, type, need(name, type, w, "moving_mean"), "moving_mean", c)));
       params.put(n + "/var", floats(vector(name, type, need(name, type, w, "moving_variance"), "moving_variance", c)));
       emit(name, type, new Node.BatchNorm(n, x, c, cfg.path("epsilon").asDouble(1e-3)), null);
+    }
+
+    /** {@code x · scale + offset} (scalars) as an inference BatchNorm node: mean 0, var 1, eps 0, gamma scale, beta offset. */
+    private void rescaling(String name, JsonNode cfg, String x) {
+      String type = "Rescaling";
+      if (!cfg.path("scale").isNumber() || !(cfg.path("offset").isNumber() || cfg.path("offset").isMissingNode()))
+        throw fail(name, type, "only scalar scale and offset are supported");
+      int c = shapes.get(x)[0];
+      String n = unique(name);
+      params.put(n + "/gamma", Nd4j.valueArrayOf(new long[]{c}, (float) cfg.path("scale").asDouble()));
+      params.put(n + "/beta", Nd4j.valueArrayOf(new long[]{c}, (float) cfg.path("offset").asDouble(0)));
+      params.put(n + "/mean", Nd4j.zeros(DataType.FLOAT, c));
+      params.put(n + "/var", Nd4j.ones(DataType.FLOAT, c));
+      emit(name, type, new Node.BatchNorm(n, x, c, 0.0), null);
     }
 
     private void relu(String name, JsonNode cfg, String input) {

@@ -30,12 +30,14 @@ import java.util.Set;
  * following constant Add as bias) → {@link Node.Dense} with W stored [in, out]; BatchNormalization → an explicit
  * {@link Node.BatchNorm} (not folded, so the graph keeps the source's layers); Relu, Clip(0,6) → ReLU / ReLU6;
  * Softmax over features; MaxPool / AveragePool (square window); GlobalAveragePool; Add of two tensors (residual);
- * Flatten (axis 1) and Reshape to [N, -1]; Identity and Dropout are skipped; Constant feeds the others. Anything else
+ * Flatten (axis 1) and Reshape to [N, -1]; Add/Sub/Mul/Div of a tensor and a scalar or per-channel constant → a
+ * BatchNorm node (a model normalising its own input); Identity and Dropout are skipped; Constant and shape arithmetic
+ * are folded. Anything else
  * fails with one message naming the node and its operator, before anything is written.
  */
 public final class OnnxImport {
   static final Set<String> SUPPORTED = Set.of("Conv", "Gemm", "MatMul", "Add", "BatchNormalization", "Relu", "Clip",
-      "Softmax", "MaxPool", "AveragePool", "GlobalAveragePool", "Flatten", "Reshape", "Identity", "Dropout", "Constant", "Pad",
+      "Softmax", "MaxPool", "AveragePool", "GlobalAveragePool", "Flatten", "Reshape", "Identity", "Dropout", "Constant", "Pad", "Sub", "Mul", "Div",
       "Shape", "Gather", "Unsqueeze", "Squeeze", "Concat", "Cast");
 
   /** The batch size inside folded shape arithmetic (Shape → Gather → Unsqueeze → Concat → Reshape). */
@@ -214,6 +216,7 @@ public final class OnnxImport {
         case "Gemm" -> gemm(n);
         case "MatMul" -> matmul(n);
         case "Add" -> add(n);
+        case "Sub", "Mul", "Div" -> { allowAttributes(n); affine(n, n.getOpType(), 0); }
         case "BatchNormalization" -> batchNorm(n);
         case "Relu" -> { allowAttributes(n); activation(n, Node.Activation.Kind.RELU); }
         case "Clip" -> clip(n);
@@ -325,9 +328,57 @@ public final class OnnxImport {
         nodes.set(nodes.size() - 1, new Node.Conv2d(cv.name(), cv.input(), cv.inChannels(), cv.outChannels(), cv.kernelH(),
             cv.kernelW(), cv.stride(), cv.padding(), cv.groups(), true));
       } else {
-        throw fail(n, "adding a constant is supported only as the bias of the MatMul or Conv right before it");
+        affine(n, "Add", c0 ? 1 : 0);
+        return;
       }
       alias(n, n.getOutput(0), tensor);
+    }
+
+    /**
+     * A tensor and a per-channel (or scalar) constant combined by Add, Sub, Mul or Div: an inference BatchNorm node with
+     * mean 0, var 1, eps 0 and the constant as gamma or beta. This is how a model that normalises its own input
+     * ({@code (x - mean) / std} in forward) comes in.
+     */
+    private void affine(Onnx.NodeProto n, String op, int tensorIndex) {
+      if (n.getInputCount() != 2) throw fail(n, "expects two inputs, has " + n.getInputCount());
+      if (consts.containsKey(n.getInput(tensorIndex)))
+        throw fail(n, "input " + n.getInput(tensorIndex) + " is a constant; only a tensor with a constant is supported");
+      if (!op.equals("Add") && !op.equals("Mul") && tensorIndex != 0)
+        throw fail(n, "a constant " + (op.equals("Sub") ? "minus" : "divided by") + " a tensor is not supported");
+      String x = nodeIn(n, tensorIndex);
+      Const k = consts.get(n.getInput(1 - tensorIndex));
+      if (k == null) throw fail(n, "input " + n.getInput(1 - tensorIndex) + " must be a constant (two computed tensors: only Add)");
+      int[] xs = irShapes.get(x);
+      int c = xs[0];
+      long inner = 1;
+      for (int i = 1; i < xs.length; i++) inner *= xs[i];
+      // broadcastable to one value per channel: a scalar, [C], [C,1,1] or [1,C,1,1] (for [N,F]: a scalar or [F])
+      long[] kd = k.dims();
+      boolean perChannel = k.size() == c && (xs.length == 1 || inner == 1 || Arrays.equals(kd, new long[]{c, 1, 1})
+          || Arrays.equals(kd, new long[]{1, c, 1, 1}));
+      if (k.size() != 1 && !perChannel)
+        throw fail(n, "constant " + n.getInput(1 - tensorIndex) + " of shape " + Arrays.toString(k.dims()) + " is not a scalar or per-channel");
+      float[] gamma = new float[c], beta = new float[c], zeros = new float[c], ones = new float[c];
+      for (int i = 0; i < c; i++) {
+        double v = k.values()[k.size() == 1 ? 0 : i];
+        ones[i] = 1;
+        gamma[i] = 1;
+        switch (op) {
+          case "Add" -> beta[i] = (float) v;
+          case "Sub" -> beta[i] = (float) -v;
+          case "Mul" -> gamma[i] = (float) v;
+          default -> {
+            if (v == 0) throw fail(n, "division by zero in " + n.getInput(1));
+            gamma[i] = (float) (1 / v);
+          }
+        }
+      }
+      String name = uniqueName(n.getName(), op.toLowerCase());
+      params.put(name + "/gamma", array(gamma, new long[]{c}));
+      params.put(name + "/beta", array(beta, new long[]{c}));
+      params.put(name + "/mean", array(zeros, new long[]{c}));
+      params.put(name + "/var", array(ones, new long[]{c}));
+      emit(n, new Node.BatchNorm(name, x, c, 0.0));
     }
 
     private void batchNorm(Onnx.NodeProto n) {

@@ -67,7 +67,18 @@ class KerasImportTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> KerasImport.translate(cfg, layer -> Map.of(), "m.h5", InputNormalisation.none()));
     assertEquals("m.h5: keras layer 'lstm_1' (LSTM): unsupported layer LSTM (supported: Activation, Add, AveragePooling2D, "
-        + "BatchNormalization, Conv2D, Dense, DepthwiseConv2D, Dropout, Flatten, GlobalAveragePooling2D, InputLayer, MaxPooling2D, ReLU)", e.getMessage());
+        + "BatchNormalization, Conv2D, Dense, DepthwiseConv2D, Dropout, Flatten, GlobalAveragePooling2D, InputLayer, MaxPooling2D, ReLU, Rescaling)", e.getMessage());
+  }
+
+  @Test
+  void rescalingLayerIsApplied() throws Exception {
+    // Rescaling(1/255) then a 1x1 conv with weight 2, no bias: pixel 127.5 -> 0.5 -> 1.0
+    JsonNode cfg = sequential("{\"class_name\":\"Rescaling\",\"config\":{\"name\":\"rescaling\",\"scale\":0.00392156862745098,\"offset\":0.0}},"
+        + "{\"class_name\":\"Conv2D\",\"config\":{\"name\":\"c\",\"filters\":1,\"kernel_size\":[1,1],\"use_bias\":false}}");
+    Network net = KerasImport.translate(cfg, l -> Map.of("kernel", Nd4j.valueArrayOf(new long[]{1, 1, 1, 1}, 2f)), "r.h5", null);
+    assertEquals(new Node.BatchNorm("rescaling", "in", 1, 0.0), net.node("rescaling"));
+    float got = ExecutableNetwork.of(net).output(Nd4j.valueArrayOf(new long[]{1, 1, 6, 6}, 127.5f)).getFloat(0, 0, 3, 3);
+    assertEquals(1.0f, got, 1e-6f);
   }
 
   @Test

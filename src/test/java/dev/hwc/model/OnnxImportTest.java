@@ -116,15 +116,41 @@ class OnnxImportTest {
   }
 
   @Test
+  void inModelNormalisationBecomesBatchNormNodes() {
+    // forward(x) = conv((x - mean) / std) * 0.5 + 0.1, means and stds per channel as PyTorch exports them
+    OnnxBuilder b = new OnnxBuilder(21, 13);
+    String x = b.input("input", 3, 6, 6);
+    x = b.node("Sub", "/Sub", List.of(x, b.init("mean", new float[]{0.485f, 0.456f, 0.406f}, 1, 3, 1, 1)));
+    x = b.node("Div", "/Div", List.of(x, b.init("std", new float[]{0.229f, 0.224f, 0.225f}, 3, 1, 1)));
+    x = b.conv("/conv/Conv", x, 3, 4, 3, 1, 1, 1, true);
+    x = b.node("Mul", "/Mul", List.of(x, b.init("half", new float[]{0.5f})));
+    x = b.node("Add", "/Add", List.of(b.init("tenth", new float[]{0.1f}), x));
+    x = b.node("GlobalAveragePool", "/gap", List.of(x));
+    x = b.node("Flatten", "/flat", List.of(x));
+    Onnx.ModelProto m = b.build(x);
+    Network net = translate(m, "norm.onnx");
+    assertEquals(List.of("input", "Sub", "Div", "conv_Conv", "Mul", "Add", "gap"), net.nodes().stream().map(Node::name).toList());
+    assertTrue(maxDifference(m, net, InputNormalisation.none(), 6) < 1e-4);
+    // a per-width constant is not a per-channel one: refused rather than silently broadcast over channels
+    OnnxBuilder w = new OnnxBuilder(21, 13);
+    String y = w.input("input", 3, 6, 6);
+    y = w.node("Mul", "/Mul", List.of(y, w.init("k", new float[]{1, 2, 3}, 3)));
+    Onnx.ModelProto bad = w.build(y);
+    assertEquals("w.onnx: onnx node '/Mul' (Mul): constant k of shape [3] is not a scalar or per-channel",
+        assertThrows(IllegalArgumentException.class, () -> translate(bad, "w.onnx")).getMessage());
+  }
+
+  @Test
   void unsupportedOperatorIsOneErrorNamingNodeAndOperator() {
     OnnxBuilder b = new OnnxBuilder(1, 13);
     String x = b.input("input", 1, 4, 4);
-    x = b.node("Sub", "/norm/Sub", List.of(x, b.init("mean", new float[]{0.5f})));
+    x = b.node("LeakyRelu", "/act/LeakyRelu", List.of(x), OnnxBuilder.f("alpha", 0.1f));
     x = b.node("Flatten", "flatten", List.of(x));
     Onnx.ModelProto m = b.build(x);
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> translate(m, "sub.onnx"));
-    assertEquals("sub.onnx: onnx node '/norm/Sub' (Sub): unsupported operator Sub (supported: Add, AveragePool, BatchNormalization, Cast, Clip, Concat, Constant, Conv, "
-        + "Dropout, Flatten, Gather, Gemm, GlobalAveragePool, Identity, MatMul, MaxPool, Pad, Relu, Reshape, Shape, Softmax, Squeeze, Unsqueeze)", e.getMessage());
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> translate(m, "leaky.onnx"));
+    assertEquals("leaky.onnx: onnx node '/act/LeakyRelu' (LeakyRelu): unsupported operator LeakyRelu (supported: Add, AveragePool, BatchNormalization, "
+        + "Cast, Clip, Concat, Constant, Conv, Div, Dropout, Flatten, Gather, Gemm, GlobalAveragePool, Identity, MatMul, MaxPool, Mul, Pad, Relu, "
+        + "Reshape, Shape, Softmax, Squeeze, Sub, Unsqueeze)", e.getMessage());
   }
 
   @Test

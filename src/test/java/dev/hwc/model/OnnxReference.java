@@ -31,7 +31,7 @@ final class OnnxReference {
         case "Conv" -> conv(n, x, env.get(n.getInput(1)), n.getInputCount() > 2 ? env.get(n.getInput(2)) : null);
         case "Gemm" -> gemm(n, x, env.get(n.getInput(1)), n.getInputCount() > 2 ? env.get(n.getInput(2)) : null);
         case "MatMul" -> gemmPlain(x, env.get(n.getInput(1)), false, 1);
-        case "Add" -> add(x, env.get(n.getInput(1)));
+        case "Add", "Sub", "Mul", "Div" -> arith(n.getOpType(), x, env.get(n.getInput(1)));
         case "BatchNormalization" -> bn(n, x, env.get(n.getInput(1)), env.get(n.getInput(2)), env.get(n.getInput(3)), env.get(n.getInput(4)));
         case "Relu" -> map(x, v -> Math.max(0, v));
         case "Clip" -> { double lo = env.get(n.getInput(1)).v()[0], hi = env.get(n.getInput(2)).v()[0]; yield map(x, v -> Math.min(hi, Math.max(lo, v))); }
@@ -94,10 +94,24 @@ final class OnnxReference {
     return new T(new int[]{N, out}, y);
   }
 
-  /** Same shapes, or b broadcast along the last dimension (a bias). */
-  private static T add(T a, T b) {
+  /** Same shapes, a scalar, or one value per channel (dimension 1; for [N, F] that is a bias over F). */
+  private static T arith(String op, T a, T b) {
+    if (b.size() > a.size()) { // constant first: Add and Mul commute
+      T t = a;
+      a = b;
+      b = t;
+    }
     double[] v = a.v().clone();
-    for (int i = 0; i < v.length; i++) v[i] += b.size() == a.size() ? b.v()[i] : b.v()[i % b.size()];
+    int C = a.shape()[1], inner = a.size() / a.shape()[0] / C;
+    for (int i = 0; i < v.length; i++) {
+      double k = b.size() == a.size() ? b.v()[i] : b.size() == 1 ? b.v()[0] : b.v()[(i / inner) % C];
+      v[i] = switch (op) {
+        case "Add" -> v[i] + k;
+        case "Sub" -> v[i] - k;
+        case "Mul" -> v[i] * k;
+        default -> v[i] / k;
+      };
+    }
     return new T(a.shape(), v);
   }
 
