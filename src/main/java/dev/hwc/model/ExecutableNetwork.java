@@ -3,29 +3,57 @@ package dev.hwc.model;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * A {@link Network} ready to run: an inference-mode SameDiff graph whose weights are variables that can be rewritten
  * in place between evaluations (no rebuild, no re-allocation). Optionally the inputs of chosen prunable layers are
  * fake-quantized, with scale and range settable per evaluation. Not thread-safe: one per worker.
+ *
+ * <p>Speed (docs/performance.md): a hook that is switched on and off inside the graph costs 9 element-wise passes
+ * over the activation; one always on costs 5. So there is one graph per set of switched-on hooks, built on first use
+ * and cached (the search only ever uses "none" and "all"); every graph shares the same parameter and hook arrays, so
+ * writing a weight or a scale reaches all of them.
  */
 public final class ExecutableNetwork {
   private final Network network;
-  private final SameDiff sd;
   private final Set<String> quantizedInputs;
   private final String logits;
+  /** Parameters (FLOAT) and hook scalars ({@code <layer>/aq_scale|aq_lo|aq_hi}), shared by every graph. */
+  private final Map<String, INDArray> arrays = new HashMap<>();
+  private final Set<String> on = new TreeSet<>();
+  private final Map<Set<String>, SameDiff> graphs = new HashMap<>();
 
   private ExecutableNetwork(Network network, Set<String> quantizedInputs) {
     this.network = network;
     this.quantizedInputs = Set.copyOf(quantizedInputs);
-    this.sd = SameDiffGraph.build(network, false, this.quantizedInputs);
+    for (String q : this.quantizedInputs) network.layerShape(q); // fails naming an unknown layer
     this.logits = SameDiffGraph.out(network.nodes().get(network.nodes().size() - 1).name());
+    for (Map.Entry<String, INDArray> e : network.params().entrySet()) arrays.put(e.getKey(), e.getValue().castTo(DataType.FLOAT).dup());
+    for (String q : this.quantizedInputs) {
+      arrays.put(q + "/aq_scale", Nd4j.scalar(DataType.FLOAT, 1f));
+      arrays.put(q + "/aq_lo", Nd4j.scalar(DataType.FLOAT, -1e30f));
+      arrays.put(q + "/aq_hi", Nd4j.scalar(DataType.FLOAT, 1e30f));
+    }
+    graph(); // the plain graph: fails here, not at the first output, on an unsupported network
+  }
+
+  /** The graph for the hooks switched on now. */
+  private SameDiff graph() {
+    SameDiff sd = graphs.get(on);
+    if (sd == null) {
+      Set<String> key = Set.copyOf(on);
+      sd = SameDiffGraph.build(network, key, arrays);
+      graphs.put(key, sd);
+    }
+    return sd;
   }
 
   /** Plain inference form. */
@@ -51,7 +79,7 @@ public final class ExecutableNetwork {
 
   /** Logits [N, classes] of a batch [N, C, H, W]. */
   public INDArray output(INDArray batch) {
-    return sd.outputSingle(Map.of(SameDiffGraph.INPUT, asFloat(batch)), logits);
+    return graph().outputSingle(Map.of(SameDiffGraph.INPUT, asFloat(batch)), logits);
   }
 
   /**
@@ -64,18 +92,18 @@ public final class ExecutableNetwork {
     if (n instanceof Node.Conv2d c) src = c.input();
     else if (n instanceof Node.Dense d) src = d.input();
     else throw new IllegalArgumentException("network: " + layer + " is not a prunable layer");
-    return sd.outputSingle(Map.of(SameDiffGraph.INPUT, asFloat(batch)), SameDiffGraph.out(src));
+    return graph().outputSingle(Map.of(SameDiffGraph.INPUT, asFloat(batch)), SameDiffGraph.out(src));
   }
 
   /** Outputs of several nodes at once (node name → array). */
   public Map<String, INDArray> outputs(INDArray batch, List<String> nodes) {
-    return sd.output(Map.of(SameDiffGraph.INPUT, asFloat(batch)), nodes.stream().map(SameDiffGraph::out).toList());
+    return graph().output(Map.of(SameDiffGraph.INPUT, asFloat(batch)), nodes.stream().map(SameDiffGraph::out).toList());
   }
 
   /** The live array of a parameter ({@code <node>/W} etc.): writing into it changes the next outputs. */
   public INDArray param(String key) {
     if (!network.params().containsKey(key)) throw new IllegalArgumentException("network: no parameter " + key);
-    return sd.getVariable(key).getArr();
+    return arrays.get(key);
   }
 
   /** Copies the given parameters into the live arrays (shapes must match); keys not given keep their values. */
@@ -102,16 +130,16 @@ public final class ExecutableNetwork {
     requireHook(layer);
     if (!(scale > 0) || Double.isInfinite(scale)) throw new IllegalArgumentException("layer " + layer + ": activation scale must be > 0, was " + scale);
     if (lo > hi) throw new IllegalArgumentException("layer " + layer + ": activation range lo=" + lo + " > hi=" + hi);
-    sd.getVariable(layer + "/aq_scale").getArr().assign(scale);
-    sd.getVariable(layer + "/aq_lo").getArr().assign(lo);
-    sd.getVariable(layer + "/aq_hi").getArr().assign(hi);
-    sd.getVariable(layer + "/aq_on").getArr().assign(1.0);
+    arrays.get(layer + "/aq_scale").assign(scale);
+    arrays.get(layer + "/aq_lo").assign(lo);
+    arrays.get(layer + "/aq_hi").assign(hi);
+    on.add(layer);
   }
 
   /** Lets the input of {@code layer} through unchanged again. */
   public void clearActivationQuant(String layer) {
     requireHook(layer);
-    sd.getVariable(layer + "/aq_on").getArr().assign(0.0);
+    on.remove(layer);
   }
 
   public void clearActivationQuant() {
@@ -129,9 +157,14 @@ public final class ExecutableNetwork {
     return network.withParams(p);
   }
 
-  /** The underlying graph, for callers that need SameDiff directly. */
+  /** The layers whose input quantization is switched on now. */
+  public Set<String> activeActivationQuant() {
+    return Set.copyOf(on);
+  }
+
+  /** The graph for the hooks switched on now, for callers that need SameDiff directly. */
   public SameDiff sameDiff() {
-    return sd;
+    return graph();
   }
 
   private void requireHook(String layer) {
