@@ -76,6 +76,10 @@ public final class BenchEvalCommand implements Callable<Integer> {
 
     ExecutableNetwork cand = ExecutableNetwork.withActivationQuantization(net);
     compressInPlace(cand, splits.calibration().limit(256), bits, prune);
+    if (Boolean.getBoolean("hwc.bench.percall")) { // MEASUREMENT ONLY: the old per-call slicing path
+      EvalBench.Rate old = EvalBench.perCall(dense, search, b, warmup, runs);
+      System.err.printf(Locale.ROOT, "per-call slicing: dense %.0f img/s wall, %.0f img/s cpu%n", old.imagesPerSecond(), old.cpuImagesPerSecond());
+    }
     EvalBench.Rate bRate = EvalBench.evaluation(cand, batches, warmup, runs);
     double candAcc = Evaluator.evaluate(cand, batches).accuracy();
 

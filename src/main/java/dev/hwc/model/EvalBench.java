@@ -55,6 +55,15 @@ public final class EvalBench {
     return new Rate(ips, 2.0 * macs * ips / 1e9, med, cips, 2.0 * macs * cips / 1e9, cmed, t[0]);
   }
 
+  /** MEASUREMENT ONLY: the old path, slicing the dataset per call. */
+  public static Rate perCall(ExecutableNetwork net, dev.hwc.data.Dataset data, int batch, int warmup, int runs) {
+    long macs = net.network().totalMacs();
+    double[][] t = timeRuns(warmup, runs, () -> Evaluator.evaluate(net, data, batch).correct());
+    double med = median(t[0]), cmed = median(t[1]);
+    double ips = data.size() / med, cips = data.size() / cmed;
+    return new Rate(ips, 2.0 * macs * ips / 1e9, med, cips, 2.0 * macs * cips / 1e9, cmed, t[0]);
+  }
+
   /** Wall and process-CPU seconds ([0], [1]) of each of {@code runs} calls after {@code warmup} untimed ones. */
   static double[][] timeRuns(int warmup, int runs, DoubleSupplier work) {
     if (warmup < 0) throw new IllegalArgumentException("warm-up runs must be >= 0, was " + warmup);

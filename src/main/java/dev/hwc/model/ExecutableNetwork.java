@@ -51,6 +51,10 @@ public final class ExecutableNetwork {
     if (sd == null) {
       Set<String> key = Set.copyOf(on);
       sd = SameDiffGraph.build(network, key, arrays);
+      if (System.getProperty("hwc.bench.mmgr", "cache").equals("noop")) { // MEASUREMENT ONLY
+        sd.outputSingle(Map.of(SameDiffGraph.INPUT, Nd4j.zeros(DataType.FLOAT, 1, network.input().channels(), network.input().height(), network.input().width())), logits);
+        sd.getSessions().values().forEach(x -> x.setMmgr(new org.nd4j.autodiff.samediff.internal.memory.NoOpMemoryMgr()));
+      }
       graphs.put(key, sd);
     }
     return sd;

@@ -162,6 +162,23 @@ final class SameDiffGraph {
     if (shared != null) {
       // always on: 5 element-wise passes instead of the switchable form's 9 (docs/performance.md)
       SDVariable scale = sd.var(layer + "/aq_scale", shared.get(layer + "/aq_scale"));
+      String form = System.getProperty("hwc.bench.hook", "five"); // MEASUREMENT ONLY, removed after docs/performance.md
+      if (form.equals("blend")) {
+        SDVariable on = sd.var(layer + "/aq_on", Nd4j.scalar(DataType.FLOAT, 1f));
+        SDVariable q = sd.math().round(x.div(scale));
+        q = sd.math().min(sd.math().max(q, sd.var(layer + "/aq_lo", shared.get(layer + "/aq_lo"))), sd.var(layer + "/aq_hi", shared.get(layer + "/aq_hi"))).mul(scale);
+        return q.mul(on).add(x.mul(on.rsub(1.0)));
+      }
+      if (form.equals("clip")) {
+        SDVariable q = sd.math().round(x.div(scale));
+        return new org.nd4j.linalg.api.ops.impl.transforms.clip.ClipByValue(sd, q, sd.var(layer + "/aq_lo", shared.get(layer + "/aq_lo")),
+            sd.var(layer + "/aq_hi", shared.get(layer + "/aq_hi"))).outputVariable().mul(scale);
+      }
+      if (form.equals("fakequant")) {
+        INDArray mn = shared.get(layer + "/aq_lo").mul(shared.get(layer + "/aq_scale")), mx = shared.get(layer + "/aq_hi").mul(shared.get(layer + "/aq_scale"));
+        return new org.nd4j.linalg.api.ops.impl.transforms.custom.FakeQuantWithMinMaxVars(sd, x, sd.var(layer + "/aq_min", mn), sd.var(layer + "/aq_max", mx),
+            false, Integer.getInteger("hwc.bench.bits", 6)).outputVariable();
+      }
       SDVariable q = sd.math().round(x.div(scale));
       return sd.math().min(sd.math().max(q, sd.var(layer + "/aq_lo", shared.get(layer + "/aq_lo"))),
           sd.var(layer + "/aq_hi", shared.get(layer + "/aq_hi"))).mul(scale);
