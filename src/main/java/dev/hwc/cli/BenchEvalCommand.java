@@ -28,7 +28,7 @@ import java.util.concurrent.Callable;
  * {@code hwc bench eval}: how close the search's evaluation path runs to the machine. Times (a) the dense model,
  * (b) a compressed candidate through the evaluation path (weights pruned and quantize-dequantized in place,
  * activation quantize-dequantize hooks on at every prunable layer) and (c) ND4J's single-precision GEMM, all in one
- * JVM, each the median of {@code --runs} after {@code --warmup}.
+ * JVM, interleaved round by round ({@link EvalBench#compare}), medians of {@code --runs} rounds after {@code --warmup}.
  */
 @Command(name = "eval", mixinStandardHelpOptions = true,
     description = "img/s and GFLOP/s of dense and compressed evaluation on the search subset against ND4J's GEMM rate.")
@@ -71,22 +71,13 @@ public final class BenchEvalCommand implements Callable<Integer> {
 
     Evaluator.Batches batches = Evaluator.Batches.of(search, b);
     ExecutableNetwork dense = ExecutableNetwork.of(net);
-    EvalBench.Rate a = EvalBench.evaluation(dense, batches, warmup, runs);
-    double denseAcc = Evaluator.evaluate(dense, batches).accuracy();
-
     ExecutableNetwork cand = ExecutableNetwork.withActivationQuantization(net);
     compressInPlace(cand, splits.calibration().limit(256), bits, prune);
-    if (Boolean.getBoolean("hwc.bench.percall")) { // MEASUREMENT ONLY: the old per-call slicing path
-      EvalBench.Rate old = EvalBench.perCall(dense, search, b, warmup, runs);
-      System.err.printf(Locale.ROOT, "per-call slicing: dense %.0f img/s wall, %.0f img/s cpu%n", old.imagesPerSecond(), old.cpuImagesPerSecond());
-    }
-    EvalBench.Rate bRate = EvalBench.evaluation(cand, batches, warmup, runs);
-    double candAcc = Evaluator.evaluate(cand, batches).accuracy();
-
-    EvalBench.Rate c = EvalBench.gemm(gemmSize, warmup, runs);
+    EvalBench.Comparison r = EvalBench.compare(dense, cand, batches, gemmSize, warmup, runs);
     Figures f = new Figures(model, search.size(), b, net.totalMacs(), System.getenv().getOrDefault("OMP_NUM_THREADS", "unset"),
-        loadBefore, loadAverage(), a, bRate, c, a.gflops() / c.gflops(), bRate.imagesPerSecond() / a.imagesPerSecond(),
-        a.cpuGflops() / c.cpuGflops(), bRate.cpuImagesPerSecond() / a.cpuImagesPerSecond(), denseAcc, candAcc, bits, prune);
+        loadBefore, loadAverage(), r.dense(), r.candidate(), r.gemm(), r.denseOverGemm(), r.candidateOverDense(),
+        r.cpuDenseOverGemm(), r.cpuCandidateOverDense(), Evaluator.evaluate(dense, batches).accuracy(),
+        Evaluator.evaluate(cand, batches).accuracy(), bits, prune);
     PrintStream out = System.out;
     if (json) out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(f));
     else print(out, f);

@@ -6,83 +6,76 @@ import org.nd4j.linalg.factory.Nd4j;
 
 import java.lang.management.ManagementFactory;
 import java.util.Arrays;
-import java.util.function.DoubleSupplier;
 
 /**
  * Timing of the evaluation path against the machine's single-precision GEMM rate through ND4J, for
- * {@code hwc bench eval} (docs/performance.md). Figures are medians of timed runs after warm-up runs.
+ * {@code hwc bench eval} (docs/performance.md). The three workloads run interleaved — one round times dense, then
+ * candidate, then GEMM — so that all three see the same load on a shared machine; the ratios are medians of the
+ * per-round ratios, the rates medians of the per-round rates, after untimed warm-up rounds.
  */
 public final class EvalBench {
   private EvalBench() {}
 
   /**
-   * A measured rate: from the median wall time, and from the median process CPU time (on a machine shared with
-   * other jobs the CPU-time figures are the steadier ones: they count only the cycles this process got), with
-   * every timed run's wall seconds in order.
+   * A measured rate: from the median wall time and from the median process CPU time (on a machine shared with
+   * other jobs the CPU-time figures are the steadier: they count only the cycles this process got), with every timed
+   * round's wall seconds in order. {@code imagesPerSecond} is NaN for GEMM.
    */
   public record Rate(double imagesPerSecond, double gflops, double medianSeconds, double cpuImagesPerSecond, double cpuGflops,
                      double medianCpuSeconds, double[] runSeconds) {}
 
+  /** The three rates and the medians of the per-round ratios (a)/(c) (GFLOP/s) and (b)/(a) (img/s), wall and CPU. */
+  public record Comparison(Rate dense, Rate candidate, Rate gemm, double denseOverGemm, double candidateOverDense,
+                           double cpuDenseOverGemm, double cpuCandidateOverDense) {}
+
   /**
-   * Achieved single-precision GFLOP/s of an {@code n×n} by {@code n×n} matrix product (2n³ flops) into a
-   * preallocated result, median of {@code runs}; each run repeats the product until it lasts ≥ 0.2 s.
+   * Runs {@code warmup} + {@code runs} rounds of: a full evaluation of {@code data} by {@code dense}, the same by
+   * {@code candidate}, and {@code gemmReps} products of two {@code gemmN×gemmN} FLOAT matrices into a preallocated
+   * result (2n³ flops each).
    */
-  public static Rate gemm(int n, int warmup, int runs) {
-    if (n < 1) throw new IllegalArgumentException("GEMM size must be >= 1, was " + n);
-    INDArray a = Nd4j.rand(DataType.FLOAT, n, n), b = Nd4j.rand(DataType.FLOAT, n, n);
-    INDArray c = Nd4j.create(DataType.FLOAT, n, n);
-    double flops = 2.0 * n * n * n;
-    int reps = 1;
-    double one = time(() -> { a.mmuli(b, c); return 0; });
-    if (one < 0.2) reps = (int) Math.ceil(0.2 / Math.max(one, 1e-6));
-    final int r = reps;
-    double[][] t = timeRuns(warmup, runs, () -> {
-      for (int i = 0; i < r; i++) a.mmuli(b, c);
-      return 0;
-    });
-    double[] sec = t[0], cpu = t[1];
-    for (int i = 0; i < sec.length; i++) { sec[i] /= r; cpu[i] /= r; }
-    double med = median(sec), cmed = median(cpu);
-    return new Rate(Double.NaN, flops / med / 1e9, med, Double.NaN, flops / cmed / 1e9, cmed, sec);
-  }
-
-  /** Images/s and GFLOP/s (2·MACs per image) of full evaluations of {@code data}, median of {@code runs}. */
-  public static Rate evaluation(ExecutableNetwork net, Evaluator.Batches data, int warmup, int runs) {
-    long macs = net.network().totalMacs();
-    double[][] t = timeRuns(warmup, runs, () -> Evaluator.evaluate(net, data).correct());
-    double med = median(t[0]), cmed = median(t[1]);
-    double ips = data.size() / med, cips = data.size() / cmed;
-    return new Rate(ips, 2.0 * macs * ips / 1e9, med, cips, 2.0 * macs * cips / 1e9, cmed, t[0]);
-  }
-
-  /** MEASUREMENT ONLY: the old path, slicing the dataset per call. */
-  public static Rate perCall(ExecutableNetwork net, dev.hwc.data.Dataset data, int batch, int warmup, int runs) {
-    long macs = net.network().totalMacs();
-    double[][] t = timeRuns(warmup, runs, () -> Evaluator.evaluate(net, data, batch).correct());
-    double med = median(t[0]), cmed = median(t[1]);
-    double ips = data.size() / med, cips = data.size() / cmed;
-    return new Rate(ips, 2.0 * macs * ips / 1e9, med, cips, 2.0 * macs * cips / 1e9, cmed, t[0]);
-  }
-
-  /** Wall and process-CPU seconds ([0], [1]) of each of {@code runs} calls after {@code warmup} untimed ones. */
-  static double[][] timeRuns(int warmup, int runs, DoubleSupplier work) {
+  public static Comparison compare(ExecutableNetwork dense, ExecutableNetwork candidate, Evaluator.Batches data,
+                                   int gemmN, int warmup, int runs) {
+    if (gemmN < 1) throw new IllegalArgumentException("GEMM size must be >= 1, was " + gemmN);
     if (warmup < 0) throw new IllegalArgumentException("warm-up runs must be >= 0, was " + warmup);
     if (runs < 1) throw new IllegalArgumentException("runs must be >= 1, was " + runs);
-    for (int i = 0; i < warmup; i++) work.getAsDouble();
-    double[] sec = new double[runs], cpu = new double[runs];
+    INDArray a = Nd4j.rand(DataType.FLOAT, gemmN, gemmN), b = Nd4j.rand(DataType.FLOAT, gemmN, gemmN);
+    INDArray c = Nd4j.create(DataType.FLOAT, gemmN, gemmN);
+    a.mmuli(b, c);
+    long t0 = System.nanoTime();
+    a.mmuli(b, c);
+    double one = (System.nanoTime() - t0) / 1e9;
+    // each GEMM sample lasts about 0.5 s, so that a short burst of load does not decide it
+    int gemmReps = Math.max(1, (int) Math.ceil(0.5 / Math.max(one, 1e-6)));
+    double[][] wall = new double[3][runs], cpu = new double[3][runs];
+    Runnable[] work = {
+        () -> Evaluator.evaluate(dense, data),
+        () -> Evaluator.evaluate(candidate, data),
+        () -> { for (int i = 0; i < gemmReps; i++) a.mmuli(b, c); }};
+    for (int round = 0; round < warmup + runs; round++)
+      for (int k = 0; k < 3; k++) {
+        long c0 = cpuNanos(), w0 = System.nanoTime();
+        work[k].run();
+        if (round >= warmup) {
+          wall[k][round - warmup] = (System.nanoTime() - w0) / 1e9;
+          cpu[k][round - warmup] = (cpuNanos() - c0) / 1e9;
+        }
+      }
+    for (int i = 0; i < runs; i++) { wall[2][i] /= gemmReps; cpu[2][i] /= gemmReps; }
+    double macs2 = 2.0 * dense.network().totalMacs(), gemmFlops = 2.0 * gemmN * (double) gemmN * gemmN;
+    double[] aOverC = new double[runs], bOverA = new double[runs], cpuAOverC = new double[runs], cpuBOverA = new double[runs];
     for (int i = 0; i < runs; i++) {
-      long c0 = cpuNanos(), t0 = System.nanoTime();
-      work.getAsDouble();
-      sec[i] = (System.nanoTime() - t0) / 1e9;
-      cpu[i] = (cpuNanos() - c0) / 1e9;
+      aOverC[i] = (macs2 * data.size() / wall[0][i]) / (gemmFlops / wall[2][i]);
+      bOverA[i] = wall[0][i] / wall[1][i];
+      cpuAOverC[i] = (macs2 * data.size() / cpu[0][i]) / (gemmFlops / cpu[2][i]);
+      cpuBOverA[i] = cpu[0][i] / cpu[1][i];
     }
-    return new double[][] {sec, cpu};
+    return new Comparison(rate(wall[0], cpu[0], data.size(), macs2 * data.size()), rate(wall[1], cpu[1], data.size(), macs2 * data.size()),
+        rate(wall[2], cpu[2], Double.NaN, gemmFlops), median(aOverC), median(bOverA), median(cpuAOverC), median(cpuBOverA));
   }
 
-  private static double time(DoubleSupplier work) {
-    long t0 = System.nanoTime();
-    work.getAsDouble();
-    return (System.nanoTime() - t0) / 1e9;
+  private static Rate rate(double[] wall, double[] cpu, double images, double flops) {
+    double w = median(wall), c = median(cpu);
+    return new Rate(images / w, flops / w / 1e9, w, images / c, flops / c / 1e9, c, wall);
   }
 
   /** CPU time of the whole process (all threads, native ones included), ns. */

@@ -10,7 +10,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
+import java.util.TreeMap;
 
 /**
  * A {@link Network} ready to run: an inference-mode SameDiff graph whose weights are variables that can be rewritten
@@ -18,9 +18,10 @@ import java.util.TreeSet;
  * fake-quantized, with scale and range settable per evaluation. Not thread-safe: one per worker.
  *
  * <p>Speed (docs/performance.md): a hook that is switched on and off inside the graph costs 9 element-wise passes
- * over the activation; one always on costs 5. So there is one graph per set of switched-on hooks, built on first use
- * and cached (the search only ever uses "none" and "all"); every graph shares the same parameter and hook arrays, so
- * writing a weight or a scale reaches all of them.
+ * over the activation; one always on costs 5, and the fused fake-quant op one (used for unsigned grids
+ * {@code [0, 2^b − 1]}, the usual case after ReLU). So there is one graph per set of switched-on hooks and their form,
+ * built on first use and cached (the search only ever uses "none" and "all, unsigned"); every graph shares the same
+ * parameter and hook arrays, so writing a weight, a scale or a bit count reaches all of them.
  */
 public final class ExecutableNetwork {
   private final Network network;
@@ -28,8 +29,10 @@ public final class ExecutableNetwork {
   private final String logits;
   /** Parameters (FLOAT) and hook scalars ({@code <layer>/aq_scale|aq_lo|aq_hi}), shared by every graph. */
   private final Map<String, INDArray> arrays = new HashMap<>();
-  private final Set<String> on = new TreeSet<>();
-  private final Map<Set<String>, SameDiff> graphs = new HashMap<>();
+  /** Switched-on hooks: layer → its fused-op state, or null for the general 5-op form. */
+  private final Map<String, SameDiffGraph.FakeQuant> on = new TreeMap<>();
+  /** Graphs by (layer → uses the fused op) of their switched-on hooks. */
+  private final Map<Map<String, Boolean>, SameDiff> graphs = new HashMap<>();
 
   private ExecutableNetwork(Network network, Set<String> quantizedInputs) {
     this.network = network;
@@ -41,21 +44,22 @@ public final class ExecutableNetwork {
       arrays.put(q + "/aq_scale", Nd4j.scalar(DataType.FLOAT, 1f));
       arrays.put(q + "/aq_lo", Nd4j.scalar(DataType.FLOAT, -1e30f));
       arrays.put(q + "/aq_hi", Nd4j.scalar(DataType.FLOAT, 1e30f));
+      arrays.put(q + "/aq_min", Nd4j.scalar(DataType.FLOAT, 0f));
+      arrays.put(q + "/aq_max", Nd4j.scalar(DataType.FLOAT, 1f));
     }
     graph(); // the plain graph: fails here, not at the first output, on an unsupported network
   }
 
   /** The graph for the hooks switched on now. */
   private SameDiff graph() {
-    SameDiff sd = graphs.get(on);
+    Map<String, Boolean> key = new TreeMap<>();
+    for (Map.Entry<String, SameDiffGraph.FakeQuant> e : on.entrySet()) key.put(e.getKey(), e.getValue() != null);
+    SameDiff sd = graphs.get(key);
     if (sd == null) {
-      Set<String> key = Set.copyOf(on);
-      sd = SameDiffGraph.build(network, key, arrays);
-      if (System.getProperty("hwc.bench.mmgr", "cache").equals("noop")) { // MEASUREMENT ONLY
-        sd.outputSingle(Map.of(SameDiffGraph.INPUT, Nd4j.zeros(DataType.FLOAT, 1, network.input().channels(), network.input().height(), network.input().width())), logits);
-        sd.getSessions().values().forEach(x -> x.setMmgr(new org.nd4j.autodiff.samediff.internal.memory.NoOpMemoryMgr()));
-      }
-      graphs.put(key, sd);
+      Map<String, SameDiffGraph.FakeQuant> fused = new HashMap<>();
+      for (Map.Entry<String, SameDiffGraph.FakeQuant> e : on.entrySet()) if (e.getValue() != null) fused.put(e.getKey(), e.getValue());
+      sd = SameDiffGraph.build(network, on.keySet(), arrays, fused);
+      graphs.put(Map.copyOf(key), sd);
     }
     return sd;
   }
@@ -137,7 +141,30 @@ public final class ExecutableNetwork {
     arrays.get(layer + "/aq_scale").assign(scale);
     arrays.get(layer + "/aq_lo").assign(lo);
     arrays.get(layer + "/aq_hi").assign(hi);
-    on.add(layer);
+    int bits = fusedBits((float) scale, lo, hi);
+    if (bits == 0) {
+      on.put(layer, null);
+      return;
+    }
+    arrays.get(layer + "/aq_min").assign(0f);
+    arrays.get(layer + "/aq_max").assign((float) hi * (float) scale);
+    SameDiffGraph.FakeQuant fq = on.get(layer);
+    if (fq == null) on.put(layer, new SameDiffGraph.FakeQuant(bits));
+    else fq.setBits(bits);
+  }
+
+  /**
+   * The bit count b when the fused op computes exactly this hook: grid [0, 2^b − 1] with 2 ≤ b ≤ 16 (the op's
+   * range) and the op's own step (max − min)/(2^b − 1), recomputed in float from max = hi·scale, equal to scale;
+   * else 0 (the 5-op form).
+   */
+  static int fusedBits(float scale, double lo, double hi) {
+    if (lo != 0 || hi != Math.rint(hi) || hi < 3 || hi > 65535) return 0;
+    int levels = (int) hi + 1;
+    if (Integer.bitCount(levels) != 1) return 0;
+    float max = (float) hi * scale;
+    if (max / (float) hi != scale) return 0;
+    return Integer.numberOfTrailingZeros(levels);
   }
 
   /** Lets the input of {@code layer} through unchanged again. */
@@ -163,7 +190,7 @@ public final class ExecutableNetwork {
 
   /** The layers whose input quantization is switched on now. */
   public Set<String> activeActivationQuant() {
-    return Set.copyOf(on);
+    return Set.copyOf(on.keySet());
   }
 
   /** The graph for the hooks switched on now, for callers that need SameDiff directly. */

@@ -52,11 +52,46 @@ final class SameDiffGraph {
    * key and hook scalars {@code <layer>/aq_scale|aq_lo|aq_hi}, used as the graph's variables without a copy (so
    * several graphs can share them).
    */
-  static SameDiff build(Network net, Set<String> alwaysQuantized, Map<String, INDArray> shared) {
-    return build(net, false, alwaysQuantized, java.util.Objects.requireNonNull(shared, "shared"));
+  static SameDiff build(Network net, Set<String> alwaysQuantized, Map<String, INDArray> shared, Map<String, FakeQuant> fakeQuants) {
+    return build(net, false, alwaysQuantized, java.util.Objects.requireNonNull(shared, "shared"), fakeQuants);
+  }
+
+  /**
+   * A layer whose always-on hook is the fused fake-quant op: {@code bits} is read at every execution, so a new
+   * bit-width reaches a built graph by {@link #setBits} (min and max are graph variables {@code <layer>/aq_min|aq_max}).
+   */
+  static final class FakeQuant {
+    private int bits;
+    private Op op;
+
+    FakeQuant(int bits) {
+      this.bits = bits;
+    }
+
+    void setBits(int bits) {
+      this.bits = bits;
+      if (op != null) op.setBits(bits);
+    }
+
+    /** The op with its one integer argument (the bit count) settable after construction. */
+    static final class Op extends org.nd4j.linalg.api.ops.impl.transforms.custom.FakeQuantWithMinMaxVars {
+      Op(SameDiff sd, SDVariable x, SDVariable min, SDVariable max, int bits) {
+        super(sd, x, min, max, false, bits);
+      }
+
+      void setBits(int bits) {
+        iArguments.clear();
+        iArguments.add((long) bits);
+      }
+    }
   }
 
   private static SameDiff build(Network net, boolean training, Set<String> quantizedInputs, Map<String, INDArray> shared) {
+    return build(net, training, quantizedInputs, shared, null);
+  }
+
+  private static SameDiff build(Network net, boolean training, Set<String> quantizedInputs, Map<String, INDArray> shared,
+                                Map<String, FakeQuant> fakeQuants) {
     SameDiff sd = SameDiff.create();
     Map<String, int[]> shapes = net.outputShapes();
     for (String q : quantizedInputs) net.layerShape(q); // fails naming an unknown layer
@@ -66,7 +101,7 @@ final class SameDiffGraph {
         SDVariable x = sd.placeHolder(INPUT, DataType.FLOAT, -1, in.channels(), in.height(), in.width());
         y = out(n.name()).equals(INPUT) ? x : sd.identity(out(n.name()), x);
       } else if (n instanceof Node.Conv2d c) {
-        SDVariable x = layerInput(sd, c.name(), sd.getVariable(out(c.input())), quantizedInputs, shared);
+        SDVariable x = layerInput(sd, c.name(), sd.getVariable(out(c.input())), quantizedInputs, shared, fakeQuants);
         SDVariable w = param(sd, net, c.name() + "/W", shared);
         SDVariable b = c.bias() ? param(sd, net, c.name() + "/b", shared) : null;
         Conv2DConfig cfg = Conv2DConfig.builder().kH(c.kernelH()).kW(c.kernelW()).sH(c.stride()).sW(c.stride())
@@ -85,7 +120,7 @@ final class SameDiffGraph {
           throw new IllegalArgumentException("node " + c.name() + ": grouped convolution with groups=" + c.groups() + " is not supported");
         }
       } else if (n instanceof Node.Dense d) {
-        SDVariable x = layerInput(sd, d.name(), sd.getVariable(out(d.input())), quantizedInputs, shared);
+        SDVariable x = layerInput(sd, d.name(), sd.getVariable(out(d.input())), quantizedInputs, shared, fakeQuants);
         SDVariable w = param(sd, net, d.name() + "/W", shared);
         SDVariable xw = x.mmul(w);
         y = d.bias() ? xw.add(out(n.name()), param(sd, net, d.name() + "/b", shared)) : sd.identity(out(n.name()), xw);
@@ -154,31 +189,26 @@ final class SameDiffGraph {
 
   /**
    * The input a prunable layer computes on: the producer's output, or its fake-quantized form
-   * {@code clip(round(x / scale), lo, hi) * scale} when the layer is listed. Quantization is switched by
-   * {@code <layer>/aq_on} (1 or 0) blending as {@code q·on + x·(1−on)}, which is exact at both ends.
+   * {@code clip(round(x / scale), lo, hi) * scale} (rounding half away from zero) when the layer is listed.
+   * Without shared arrays (no caller now but kept for graphs built standalone) the hook is switched by
+   * {@code <layer>/aq_on} (1 or 0) blending as {@code q·on + x·(1−on)}, exact at both ends but 9 element-wise passes.
+   * With shared arrays it is always on: the fused fake-quant op where {@code fakeQuants} lists the layer, else
+   * 5 passes (docs/performance.md).
    */
-  private static SDVariable layerInput(SameDiff sd, String layer, SDVariable x, Set<String> quantizedInputs, Map<String, INDArray> shared) {
+  private static SDVariable layerInput(SameDiff sd, String layer, SDVariable x, Set<String> quantizedInputs, Map<String, INDArray> shared,
+                                        Map<String, FakeQuant> fakeQuants) {
     if (!quantizedInputs.contains(layer)) return x;
     if (shared != null) {
-      // always on: 5 element-wise passes instead of the switchable form's 9 (docs/performance.md)
+      FakeQuant fq = fakeQuants == null ? null : fakeQuants.get(layer);
+      if (fq != null) {
+        // unsigned grid [0, 2^b − 1]: libnd4j's fused fake_quant_with_min_max_vars in one pass; with min = 0 its
+        // zero-point nudge is 0 and floor(x/s + 0.5) is round-half-away for x ≥ 0, so the values are the same
+        // (ActivationQuantFormsTest checks them one by one)
+        fq.op = new FakeQuant.Op(sd, x, sd.var(layer + "/aq_min", shared.get(layer + "/aq_min")),
+            sd.var(layer + "/aq_max", shared.get(layer + "/aq_max")), fq.bits);
+        return fq.op.outputVariable();
+      }
       SDVariable scale = sd.var(layer + "/aq_scale", shared.get(layer + "/aq_scale"));
-      String form = System.getProperty("hwc.bench.hook", "five"); // MEASUREMENT ONLY, removed after docs/performance.md
-      if (form.equals("blend")) {
-        SDVariable on = sd.var(layer + "/aq_on", Nd4j.scalar(DataType.FLOAT, 1f));
-        SDVariable q = sd.math().round(x.div(scale));
-        q = sd.math().min(sd.math().max(q, sd.var(layer + "/aq_lo", shared.get(layer + "/aq_lo"))), sd.var(layer + "/aq_hi", shared.get(layer + "/aq_hi"))).mul(scale);
-        return q.mul(on).add(x.mul(on.rsub(1.0)));
-      }
-      if (form.equals("clip")) {
-        SDVariable q = sd.math().round(x.div(scale));
-        return new org.nd4j.linalg.api.ops.impl.transforms.clip.ClipByValue(sd, q, sd.var(layer + "/aq_lo", shared.get(layer + "/aq_lo")),
-            sd.var(layer + "/aq_hi", shared.get(layer + "/aq_hi"))).outputVariable().mul(scale);
-      }
-      if (form.equals("fakequant")) {
-        INDArray mn = shared.get(layer + "/aq_lo").mul(shared.get(layer + "/aq_scale")), mx = shared.get(layer + "/aq_hi").mul(shared.get(layer + "/aq_scale"));
-        return new org.nd4j.linalg.api.ops.impl.transforms.custom.FakeQuantWithMinMaxVars(sd, x, sd.var(layer + "/aq_min", mn), sd.var(layer + "/aq_max", mx),
-            false, Integer.getInteger("hwc.bench.bits", 6)).outputVariable();
-      }
       SDVariable q = sd.math().round(x.div(scale));
       return sd.math().min(sd.math().max(q, sd.var(layer + "/aq_lo", shared.get(layer + "/aq_lo"))),
           sd.var(layer + "/aq_hi", shared.get(layer + "/aq_hi"))).mul(scale);
