@@ -32,7 +32,13 @@ public final class ExecutableNetwork {
   /** Switched-on hooks: layer → its fused-op state, or null for the general 5-op form. */
   private final Map<String, SameDiffGraph.FakeQuant> on = new TreeMap<>();
   /** Graphs by (layer → uses the fused op) of their switched-on hooks. */
-  private final Map<Map<String, Boolean>, SameDiff> graphs = new HashMap<>();
+  private final Map<Map<String, Boolean>, SameDiff> graphs = new java.util.LinkedHashMap<>(16, 0.75f, true) {
+    // a search needs two; the cap keeps odd hook mixes from piling up graphs (and their session caches)
+    @Override protected boolean removeEldestEntry(Map.Entry<Map<String, Boolean>, SameDiff> eldest) {
+      return size() > MAX_GRAPHS;
+    }
+  };
+  private static final int MAX_GRAPHS = 6;
 
   private ExecutableNetwork(Network network, Set<String> quantizedInputs) {
     this.network = network;
@@ -147,7 +153,7 @@ public final class ExecutableNetwork {
       return;
     }
     arrays.get(layer + "/aq_min").assign(0f);
-    arrays.get(layer + "/aq_max").assign((float) hi * (float) scale);
+    arrays.get(layer + "/aq_max").assign(fusedMax((float) scale, (int) hi));
     SameDiffGraph.FakeQuant fq = on.get(layer);
     if (fq == null) on.put(layer, new SameDiffGraph.FakeQuant(bits));
     else fq.setBits(bits);
@@ -155,16 +161,24 @@ public final class ExecutableNetwork {
 
   /**
    * The bit count b when the fused op computes exactly this hook: grid [0, 2^b − 1] with 2 ≤ b ≤ 16 (the op's
-   * range) and the op's own step (max − min)/(2^b − 1), recomputed in float from max = hi·scale, equal to scale;
+   * range) and a float max whose op step (max − 0)/(2^b − 1), recomputed in float, equals scale ({@link #fusedMax});
    * else 0 (the 5-op form).
    */
   static int fusedBits(float scale, double lo, double hi) {
     if (lo != 0 || hi != Math.rint(hi) || hi < 3 || hi > 65535) return 0;
     int levels = (int) hi + 1;
     if (Integer.bitCount(levels) != 1) return 0;
-    float max = (float) hi * scale;
-    if (max / (float) hi != scale) return 0;
+    if (Float.isNaN(fusedMax(scale, (int) hi))) return 0;
     return Integer.numberOfTrailingZeros(levels);
+  }
+
+  /** The float nearest hi·scale, within ±4 ulps, with max / hi == scale in float (the op's step); NaN if none. */
+  static float fusedMax(float scale, int hi) {
+    float m0 = (float) hi * scale, best = Float.NaN, m = m0;
+    for (int i = 0; i < 4; i++) m = Math.nextDown(m);
+    for (int i = 0; i <= 8; i++, m = Math.nextUp(m))
+      if (m / (float) hi == scale && (Float.isNaN(best) || Math.abs(m - m0) < Math.abs(best - m0))) best = m;
+    return best;
   }
 
   /** Lets the input of {@code layer} through unchanged again. */

@@ -61,6 +61,24 @@ class ActivationQuantFormsTest {
   }
 
   @Test
+  void fusedFormCoversRandomScalesExactly() {
+    // calibrated scales are arbitrary floats: the op's step max/hi must come out as the scale; for about one scale in
+    // ten (s near the top of its binade, hi large) no float max does, and the layer takes the 5-op form
+    ExecutableNetwork net = ExecutableNetwork.withActivationQuantization(identity(), Set.of("fc"));
+    Random r = new Random(3);
+    int fused = 0;
+    for (int i = 0; i < 70; i++) {
+      int bits = 2 + i % 7, hi = (1 << bits) - 1;
+      float s = (float) (Math.exp(2 * r.nextGaussian()) / hi);
+      if (ExecutableNetwork.fusedBits(s, 0, hi) == 0) continue;
+      fused++;
+      net.setActivationQuant("fc", s, 0, hi);
+      check(net, s, 0, hi, 100 + i);
+    }
+    assertEquals(63, fused);
+  }
+
+  @Test
   void generalFormEqualsTheDefinitionForSignedAndOddGrids() {
     ExecutableNetwork net = ExecutableNetwork.withActivationQuantization(identity(), Set.of("fc"));
     assertEquals(0, ExecutableNetwork.fusedBits(0.05f, -31, 31));
