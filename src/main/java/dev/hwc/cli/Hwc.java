@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "hwc 0.1.0",
     description = "Hardware-aware DNN compression: searches per-layer pruning and mixed precision for minimum Eyeriss energy.",
-    subcommands = {CommandLine.HelpCommand.class, TrainCommand.class, InfoCommand.class, EvaluateCommand.class, EnergyCommand.class, BenchCommand.class})
+    subcommands = {CommandLine.HelpCommand.class, TrainCommand.class, InfoCommand.class, EvaluateCommand.class, EnergyCommand.class,
+        CompressCommand.class, ImportCommand.class, SearchCommand.class, ResumeCommand.class, SearchesCommand.class, JournalCommand.class, BenchCommand.class})
 public final class Hwc implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

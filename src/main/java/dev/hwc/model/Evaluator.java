@@ -10,8 +10,8 @@ import java.util.List;
 
 /** Top-1 accuracy and inference speed of an {@link ExecutableNetwork} on a {@link Dataset}. */
 public final class Evaluator {
-  /** Batch size of evaluation: 256 measured fastest here (see docs/models.md). */
-  public static final int DEFAULT_BATCH = 256;
+  /** Batch size of evaluation: 128 (docs/performance.md). */
+  public static final int DEFAULT_BATCH = 128;
 
   /** Accuracy in [0,1], images per second of the timed part (the first batch is a warm-up and not timed). */
   public record Result(int images, int correct, double accuracy, double imagesPerSecond, double seconds) {}

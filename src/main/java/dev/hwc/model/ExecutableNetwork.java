@@ -106,6 +106,7 @@ public final class ExecutableNetwork {
     if (n instanceof Node.Conv2d c) src = c.input();
     else if (n instanceof Node.Dense d) src = d.input();
     else throw new IllegalArgumentException("network: " + layer + " is not a prunable layer");
+    if (network.node(src) instanceof Node.Input) return asFloat(batch);
     return graph().outputSingle(Map.of(SameDiffGraph.INPUT, asFloat(batch)), SameDiffGraph.out(src));
   }
 

@@ -59,6 +59,14 @@ public record Network(List<Node> nodes, Map<String, INDArray> params, ModelMetad
     throw new IllegalArgumentException("network: no node named " + name);
   }
 
+  /** The nodes that read {@code node}'s output, in topological order. */
+  public List<Node> consumers(String node) {
+    node(node);
+    List<Node> out = new ArrayList<>();
+    for (Node n : nodes) if (n.inputs().contains(node)) out.add(n);
+    return out;
+  }
+
   public Node.Input input() {
     return (Node.Input) nodes.get(0);
   }

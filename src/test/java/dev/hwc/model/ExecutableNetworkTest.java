@@ -21,6 +21,7 @@ class ExecutableNetworkTest {
     ExecutableNetwork net = ExecutableNetwork.of(TinyNetworks.convDense());
     assertArrayEquals(new float[]{16.5f, 5.5f}, net.output(TinyNetworks.nineImage()).toFloatVector(), EPS);
     assertArrayEquals(new float[]{.5f, 2.5f, 6.5f, 8.5f, 4, 5, 7, 8}, net.activations("fc", TinyNetworks.nineImage()).toFloatVector(), EPS);
+    assertEquals(TinyNetworks.nineImage(), net.activations("c", TinyNetworks.nineImage()));
   }
 
   @Test

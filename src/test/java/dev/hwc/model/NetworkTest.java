@@ -25,6 +25,7 @@ class NetworkTest {
     assertEquals(28, net.totalParams());
     assertEquals(48, net.totalMacs());
     assertEquals(LayerKind.DEPTHWISE_CONV, TinyNetworks.depthwiseResidual().layerShape("dw").kind());
+    assertEquals(List.of("dw", "add"), TinyNetworks.depthwiseResidual().consumers("input").stream().map(Node::name).toList());
   }
 
   @Test

@@ -1,0 +1,161 @@
+package dev.hwc.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.typesafe.config.Config;
+import dev.hwc.compress.ActivationQuant;
+import dev.hwc.compress.Calibration;
+import dev.hwc.compress.CompressedModel;
+import dev.hwc.compress.CompressionPlan;
+import dev.hwc.compress.CompressionSettings;
+import dev.hwc.compress.Compressor;
+import dev.hwc.compress.LayerDecision;
+import dev.hwc.compress.LayerStats;
+import dev.hwc.data.DataSplits;
+import dev.hwc.model.Evaluator;
+import dev.hwc.model.ExecutableNetwork;
+import dev.hwc.model.ModelGraph;
+import dev.hwc.model.ModelIO;
+import dev.hwc.model.Network;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code hwc compress}: applies one plan (from a file, or the same decision for every layer) to a model without
+ * retraining, writes the thinned model, the plan and the per-layer stats, and prints test accuracy, params and MACs
+ * before and after.
+ */
+@Command(name = "compress", mixinStandardHelpOptions = true,
+    description = "Prune and quantize a model with one plan (no retraining); write the thinned model, plan and stats.")
+public final class CompressCommand implements Callable<Integer> {
+
+  static final class PlanSource {
+    @Option(names = "--plan", paramLabel = "FILE", description = "plan JSON (a CompressionPlan)") Path plan;
+    @Option(names = "--uniform", paramLabel = "R:ALGORITHM:WBITS:ABITS",
+        description = "the same decision for every layer, e.g. 0.3:FilterL1:8:8 or 0:none:6:6") String uniform;
+  }
+
+  @Option(names = "--model", required = true, description = "model zip") Path model;
+  @ArgGroup(exclusive = true, multiplicity = "1") PlanSource source;
+  @Option(names = "--out", required = true, paramLabel = "DIR", description = "output directory (created)") Path out;
+  @Option(names = "--config", description = "configuration file layered over conf/application.conf") Path config;
+  @Option(names = "--json", description = "print the summary as JSON") boolean json;
+  @Option(names = "--bench", paramLabel = "N", description = "also time N rounds of the search's fast path (apply the plan in place, "
+      + "evaluate on the search subset) and print the median") Integer bench;
+  @Mixin DataOptions data;
+
+  /** What stats.json holds ({@code fastPathMedianSeconds} only with --bench). */
+  public record Summary(String model, String planHash, Figures before, Figures after, double thinnedAccuracy,
+                        List<LayerStats> layers, List<ActivationQuant> activationQuant, Double fastPathMedianSeconds) {}
+
+  public record Figures(double testAccuracy, long params, long macs, long nonZeroWeights, long nonZeroMacs) {}
+
+  @Override
+  public Integer call() throws Exception {
+    Config cfg = HwcConfig.load(config);
+    CompressionSettings settings = CompressionSettings.from(cfg);
+    int batch = cfg.getInt("hwc.model.eval-batch-size");
+    Network net = ModelIO.load(model);
+    ModelGraph graph = ModelGraph.of(net);
+    CompressionPlan plan = source.plan != null ? readPlan(source.plan) : uniform(source.uniform, graph);
+    Compressor.validate(graph, settings, plan);
+    DataSplits splits = DataSplits.load(data.settings(cfg));
+
+    ExecutableNetwork exec = ExecutableNetwork.withActivationQuantization(net);
+    Compressor compressor = new Compressor(graph, net.params(), Calibration.collect(exec, splits.calibration(),
+        settings.calibrationImages(), batch), settings);
+    double before = Evaluator.evaluate(exec, splits.test(), batch).accuracy();
+    CompressedModel m = compressor.apply(plan);
+    m.applyTo(exec);
+    double after = Evaluator.evaluate(exec, splits.test(), batch).accuracy();
+    Network thinned = m.thinned(net);
+    ExecutableNetwork thinExec = ExecutableNetwork.withActivationQuantization(thinned);
+    for (ActivationQuant a : m.activationQuant()) thinExec.setActivationQuant(a.layer(), a.scale(), a.lo(), a.hi());
+    double thinAcc = Evaluator.evaluate(thinExec, splits.test(), batch).accuracy();
+
+    Double benchMedian = null;
+    if (bench != null) {
+      if (bench < 1) throw new IllegalArgumentException("--bench must be >= 1, was " + bench);
+      double[] sec = new double[bench], applySec = new double[bench];
+      for (int i = 0; i < bench; i++) {
+        long t0 = System.nanoTime();
+        compressor.apply(plan).applyTo(exec);
+        long t1 = System.nanoTime();
+        Evaluator.evaluate(exec, splits.search(), batch);
+        sec[i] = (System.nanoTime() - t0) / 1e9;
+        applySec[i] = (t1 - t0) / 1e9;
+        if (i % 10 == 9) System.gc();
+      }
+      String all = java.util.Arrays.toString(sec);
+      java.util.Arrays.sort(sec);
+      java.util.Arrays.sort(applySec);
+      benchMedian = sec[bench / 2];
+      System.err.printf("fast path (apply plan in place + evaluate %d search images): median %.3f s of %d (apply alone %.3f s), all %s%n",
+          splits.search().size(), benchMedian, bench, applySec[bench / 2], all);
+    }
+    long baseWeights = graph.layers().stream().mapToLong(l -> l.shape().weights()).sum();
+    Summary s = new Summary(model.toString(), plan.hash(),
+        new Figures(before, net.totalParams(), graph.totalMacs(), baseWeights, graph.totalMacs()),
+        new Figures(after, thinned.totalParams(), m.macs(), m.nonZeroWeights(), m.nonZeroMacs()), thinAcc,
+        m.stats(), m.activationQuant(), benchMedian);
+    ObjectMapper om = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    try {
+      Files.createDirectories(out);
+      ModelIO.save(thinned, out.resolve("model.zip"));
+      Files.writeString(out.resolve("plan.json"), plan.toCanonicalJson() + "\n");
+      Files.writeString(out.resolve("stats.json"), om.writeValueAsString(s) + "\n");
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write to " + out + ": " + e.getMessage(), e);
+    }
+    if (json) {
+      System.out.println(om.writeValueAsString(s));
+    } else {
+      System.out.printf("%-24s %12s %12s%n", "", "before", "after");
+      System.out.printf("%-24s %12.4f %12.4f   (thinned model: %.4f)%n", "test accuracy", before, after, thinAcc);
+      System.out.printf("%-24s %,12d %,12d%n", "params", net.totalParams(), thinned.totalParams());
+      System.out.printf("%-24s %,12d %,12d%n", "non-zero weights", baseWeights, m.nonZeroWeights());
+      System.out.printf("%-24s %,12d %,12d%n", "MACs", graph.totalMacs(), m.macs());
+      System.out.printf("%-24s %,12d %,12d%n", "non-zero MACs", graph.totalMacs(), m.nonZeroMacs());
+      for (LayerStats l : m.stats())
+        System.out.printf("  %-16s %-26s w%d a%d  sparsity %.3f  channels %d->%d / %d->%d%n", l.layer(), l.appliedAlgorithm(),
+            l.weightBits(), l.activationBits(), l.sparsity(), l.inChannels(), l.outChannels(), l.keptInChannels(), l.keptOutChannels());
+      System.out.println("wrote " + out.resolve("model.zip") + ", plan.json, stats.json");
+    }
+    return 0;
+  }
+
+  static CompressionPlan readPlan(Path file) {
+    try {
+      return CompressionPlan.fromJson(Files.readString(file));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read plan " + file + ": " + e.getMessage(), e);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("plan " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** "R:ALGORITHM:WBITS:ABITS" for every layer of the graph. */
+  static CompressionPlan uniform(String spec, ModelGraph graph) {
+    String[] p = spec.split(":");
+    if (p.length != 4) throw new IllegalArgumentException("--uniform must be RATIO:ALGORITHM:WBITS:ABITS, was '" + spec + "'");
+    LayerDecision d;
+    try {
+      d = new LayerDecision(Double.parseDouble(p[0]), p[1], Integer.parseInt(p[2]), Integer.parseInt(p[3]));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("--uniform must be RATIO:ALGORITHM:WBITS:ABITS with numbers, was '" + spec + "'");
+    }
+    List<CompressionPlan.LayerPlan> l = new ArrayList<>();
+    for (ModelGraph.Layer layer : graph.layers()) l.add(new CompressionPlan.LayerPlan(layer.name(), d));
+    return new CompressionPlan(l);
+  }
+}

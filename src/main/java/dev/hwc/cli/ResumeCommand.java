@@ -1,0 +1,87 @@
+package dev.hwc.cli;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import dev.hwc.search.JournalReader;
+import dev.hwc.search.SearchCoordinator;
+import dev.hwc.search.SearchEvent.SearchStarted;
+import dev.hwc.search.SearchLock;
+import dev.hwc.search.SearchRuntime;
+import dev.hwc.search.SearchSettings;
+import dev.hwc.search.SearchSystem;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Props;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code hwc resume <id>}: continues an interrupted search exactly — with the journaled configuration, model, seed
+ * and hardware, the agents from their last checkpoint, an episode left in flight run again.
+ */
+@Command(name = "resume", mixinStandardHelpOptions = true, description = "Continue an interrupted search where its journal ends.")
+public final class ResumeCommand implements Callable<Integer> {
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Parameters(index = "0", description = "The search's id (see hwc searches).")
+  String id;
+
+  @Option(names = "--max-time", description = "Stop this run after this long, e.g. 30m (the search then counts as complete).")
+  String maxTime;
+
+  @Option(names = "--config", description = "A configuration file layered over conf/application.conf (only where the journal is).")
+  Path config;
+
+  @Override
+  public Integer call() {
+    Config current = HwcConfig.load(config);
+    SearchSettings where = SearchSettings.from(current);
+    long deadline = SearchCommand.deadline(maxTime);
+    SearchCommand.checkId(id);
+    SearchLock lock = null;
+    ActorSystem<Void> system = null;
+    try {
+      system = SearchSystem.start(current, where);
+      var reader = new JournalReader(system, Duration.ofSeconds(60));
+      if (reader.events(id).isEmpty()) throw new IllegalArgumentException("no search named '" + id + "' (hwc searches lists them)");
+      lock = SearchLock.acquire(where.searchDir(id), id);
+      // Read again under the lock: another process may have written since.
+      SearchCoordinator.State state = reader.state(id);
+      SearchStarted st = state.started();
+      if (state.completed() != null)
+        throw new IllegalArgumentException("search '" + id + "' is complete (" + state.completed().reason() + ", "
+            + state.episodesDone() + " episodes); nothing to resume");
+      // The search runs with the configuration it started with: the journaled hwc tree wins over today's files.
+      Config root = ConfigFactory.parseString(st.configJson()).atPath("hwc").withFallback(current).resolve();
+      SearchSettings settings = SearchSettings.from(root).withWorkDir(where.workDir());
+      var p = SearchCommand.parts.create(root, Path.of(st.modelPath()), st.seed(),
+          st.hardware().isEmpty() ? null : Path.of(st.hardware()));
+      var c = p.compression();
+      if (!c.modelFingerprint().equals(st.modelFingerprint()))
+        throw new IllegalArgumentException("model " + st.modelPath() + " has changed since search '" + id
+            + "' started (fingerprint " + c.modelFingerprint() + ", journal " + st.modelFingerprint() + ")");
+      if (!c.datasetFingerprint().equals(st.datasetFingerprint()))
+        throw new IllegalArgumentException("the data splits differ from search '" + id + "''s (fingerprint "
+            + c.datasetFingerprint() + ", journal " + st.datasetFingerprint() + ")");
+      ActorRef<SearchCoordinator.Command> search = system.systemActorOf(
+          SearchRuntime.create(id, p, settings, settings.loadRewardTable()), "search-" + id, Props.empty());
+      var out = spec.commandLine().getOut();
+      out.printf("resuming search %s: %d of %d episodes done%s%n", id, state.episodesDone(), st.episodes(),
+          state.inFlight() > 0 ? ", episode " + state.inFlight() + " runs again" : "");
+      out.flush();
+      int code = SearchSession.run(system, search, lock, id, state.episodesDone(), st.episodes(), deadline, out,
+          spec.commandLine().getErr());
+      if (code != SearchSession.STOPPED) SearchesCommand.printSummary(reader.state(id), out);
+      return code;
+    } finally {
+      if (system != null) SearchSystem.stop(system, Duration.ofSeconds(30));
+      if (lock != null) lock.close();
+    }
+  }
+}

@@ -1,0 +1,61 @@
+package dev.hwc.compress;
+
+import com.typesafe.config.Config;
+
+import java.util.List;
+
+/**
+ * Typed form of {@code hwc.compress} (conf/compress.conf): the algorithm menu and ranges a plan is validated
+ * against, and how quantization and calibration are done.
+ */
+public record CompressionSettings(List<String> algorithms, double minRatio, double maxRatio, int minBits, int maxBits,
+                                  boolean pinFirstLast8Bit, boolean perChannelWeights, int clipBelowBits,
+                                  String activationRange, double activationPercentile,
+                                  int calibrationImages, int pointsPerMap, double ridge, long seed) {
+
+  public CompressionSettings {
+    algorithms = List.copyOf(algorithms);
+    for (String a : algorithms)
+      if (!Pruners.known().contains(a))
+        throw new IllegalArgumentException("hwc.compress.algorithms: unknown algorithm '" + a + "' (known: " + String.join(", ", Pruners.known()) + ")");
+    if (!(minRatio >= 0 && minRatio <= maxRatio && maxRatio <= LayerDecision.MAX_RATIO))
+      throw new IllegalArgumentException("hwc.compress.ratio-range must satisfy 0 <= min <= max <= " + LayerDecision.MAX_RATIO + ", was [" + minRatio + ", " + maxRatio + "]");
+    if (minBits < LayerDecision.MIN_BITS || minBits > maxBits || maxBits > LayerDecision.MAX_BITS)
+      throw new IllegalArgumentException("hwc.compress.bits-range must lie in [" + LayerDecision.MIN_BITS + ", " + LayerDecision.MAX_BITS + "], was [" + minBits + ", " + maxBits + "]");
+    if (!activationRange.equals("max") && !activationRange.equals("percentile"))
+      throw new IllegalArgumentException("hwc.compress.activation-range must be max or percentile, was '" + activationRange + "'");
+    if (calibrationImages < 1) throw new IllegalArgumentException("hwc.compress.calibration.images must be >= 1, was " + calibrationImages);
+    if (pointsPerMap < 1) throw new IllegalArgumentException("hwc.compress.calibration.points-per-map must be >= 1, was " + pointsPerMap);
+    if (!(ridge >= 0)) throw new IllegalArgumentException("hwc.compress.calibration.ridge must be >= 0, was " + ridge);
+  }
+
+  /** Reads the {@code hwc.compress} subtree of a resolved configuration. */
+  public static CompressionSettings from(Config root) {
+    Config c = root.getConfig("hwc.compress");
+    List<Double> r = c.getDoubleList("ratio-range");
+    List<Integer> b = c.getIntList("bits-range");
+    if (r.size() != 2) throw new IllegalArgumentException("hwc.compress.ratio-range must be [min, max], was " + r);
+    if (b.size() != 2) throw new IllegalArgumentException("hwc.compress.bits-range must be [min, max], was " + b);
+    return new CompressionSettings(c.getStringList("algorithms"), r.get(0), r.get(1), b.get(0), b.get(1),
+        c.getBoolean("pin-first-last-8bit"), c.getBoolean("per-channel-weights"), c.getInt("clip-below-bits"),
+        c.getString("activation-range"), c.getDouble("activation-percentile"),
+        c.getInt("calibration.images"), c.getInt("calibration.points-per-map"), c.getDouble("calibration.ridge"),
+        c.getLong("calibration.seed"));
+  }
+
+  /** The shipped defaults (same values as conf/compress.conf), for tests and embedding. */
+  public static CompressionSettings defaults() {
+    return new CompressionSettings(Pruners.known().stream().filter(n -> !n.equals(Pruners.NONE)).toList(), 0, 0.8, 2, 8,
+        true, false, 5, "max", 99.99, 256, 10, 1e-4, 7);
+  }
+
+  public CompressionSettings withPinFirstLast8Bit(boolean pin) {
+    return new CompressionSettings(algorithms, minRatio, maxRatio, minBits, maxBits, pin, perChannelWeights, clipBelowBits,
+        activationRange, activationPercentile, calibrationImages, pointsPerMap, ridge, seed);
+  }
+
+  public CompressionSettings withPerChannelWeights(boolean perChannel) {
+    return new CompressionSettings(algorithms, minRatio, maxRatio, minBits, maxBits, pinFirstLast8Bit, perChannel, clipBelowBits,
+        activationRange, activationPercentile, calibrationImages, pointsPerMap, ridge, seed);
+  }
+}

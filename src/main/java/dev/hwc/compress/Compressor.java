@@ -1,0 +1,406 @@
+package dev.hwc.compress;
+
+import dev.hwc.model.LayerKind;
+import dev.hwc.model.LayerShape;
+import dev.hwc.model.ModelGraph;
+import dev.hwc.model.ModelGraph.Consumer;
+import dev.hwc.model.ModelGraph.DependencyGroup;
+import dev.hwc.model.ModelGraph.Layer;
+import dev.hwc.model.Node;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Applies a {@link CompressionPlan} to a base network without retraining: per layer in topological order, prune
+ * (coarse decisions act on the layer's {@link DependencyGroup}), then, at the end, quantize weights and calibrate the
+ * layers' input quantization. Deterministic: the same plan on the same base gives identical arrays.
+ *
+ * <p>Coarse rules. A filter pruner acts only where the layer {@link ModelGraph#decidesOutputChannels decides} its
+ * output channels; at a depthwise conv, a later residual-group member or the classifier it prunes nothing
+ * ("none"). {@link ChannelReconstruction} removes the layer's input channels, i.e. the output filters of the single
+ * producer of its input group; where that group is not prunable or is a residual group (several owners), it falls
+ * back to FilterL1 on the layer's own outputs when the layer decides them, else prunes nothing. Its ratio is taken of
+ * the input channels still alive. Activation ranges and reconstruction targets come from the base network's
+ * calibration inputs.
+ */
+public final class Compressor {
+  private final ModelGraph graph;
+  private final Map<String, INDArray> base;
+  private final Calibration calibration;
+  private final CompressionSettings settings;
+  private final Map<String, float[]> baseWeights = new HashMap<>();
+  private final Map<String, ChannelReconstruction.Gram> grams = new HashMap<>();
+
+  public Compressor(ModelGraph graph, Map<String, INDArray> baseParams, Calibration calibration, CompressionSettings settings) {
+    this.graph = graph;
+    this.base = Map.copyOf(baseParams);
+    this.calibration = calibration;
+    this.settings = settings;
+    for (Layer l : graph.layers()) {
+      requireParam(l.name() + "/W");
+      baseWeights.put(l.name(), filterMajor(l, Tensors.floats(base.get(l.name() + "/W"))));
+    }
+  }
+
+  public ModelGraph graph() { return graph; }
+
+  public CompressionSettings settings() { return settings; }
+
+  private void requireParam(String key) {
+    if (!base.containsKey(key)) throw new IllegalArgumentException("network has no parameter '" + key + "'");
+  }
+
+  /** Dense W is stored [in, out]; the compressor works on [out, in] (filter-major). */
+  private static float[] filterMajor(Layer l, float[] w) {
+    if (l.kind() != LayerKind.DENSE) return w;
+    return transpose(w, l.shape().c(), l.shape().m());
+  }
+
+  private static float[] transpose(float[] w, int rows, int cols) {
+    float[] t = new float[w.length];
+    for (int i = 0; i < rows; i++) for (int j = 0; j < cols; j++) t[j * rows + i] = w[i * cols + j];
+    return t;
+  }
+
+  /** Checks a whole plan against the model and the configured ranges; one message naming the field and value. */
+  public void validate(CompressionPlan plan) {
+    validate(graph, settings, plan);
+  }
+
+  /** {@link #validate(CompressionPlan)} without a compressor (no calibration needed). */
+  public static void validate(ModelGraph graph, CompressionSettings settings, CompressionPlan plan) {
+    List<String> names = graph.names();
+    for (int i = 0; i < plan.size(); i++) {
+      String layer = plan.layers().get(i).layer();
+      if (!graph.isLayer(layer))
+        throw new IllegalArgumentException("plan layer '" + layer + "': no such prunable layer (layers: " + String.join(", ", names) + ")");
+    }
+    if (plan.size() != names.size())
+      throw new IllegalArgumentException("plan has " + plan.size() + " layers, the model has " + names.size() + " prunable layers (" + String.join(", ", names) + ")");
+    for (int i = 0; i < plan.size(); i++) {
+      String layer = plan.layers().get(i).layer();
+      if (!layer.equals(names.get(i)))
+        throw new IllegalArgumentException("plan layer '" + layer + "' is at position " + i + ", expected '" + names.get(i) + "' (layers in topological order)");
+      validate(settings, layer, plan.layers().get(i).decision());
+    }
+  }
+
+  private static void validate(CompressionSettings settings, String layer, LayerDecision d) {
+    List<String> known = new ArrayList<>(settings.algorithms());
+    known.add(Pruners.NONE);
+    if (!known.contains(d.algorithm()))
+      throw new IllegalArgumentException("plan layer '" + layer + "': unknown algorithm '" + d.algorithm() + "' (known: " + String.join(", ", known) + ")");
+    if (d.pruneRatio() < settings.minRatio() || d.pruneRatio() > settings.maxRatio())
+      throw new IllegalArgumentException("plan layer '" + layer + "': pruneRatio " + d.pruneRatio() + " outside hwc.compress.ratio-range ["
+          + settings.minRatio() + ", " + settings.maxRatio() + "]");
+    for (var b : List.of(Map.entry("weightBits", d.weightBits()), Map.entry("activationBits", d.activationBits())))
+      if (b.getValue() < settings.minBits() || b.getValue() > settings.maxBits())
+        throw new IllegalArgumentException("plan layer '" + layer + "': " + b.getKey() + " " + b.getValue() + " outside hwc.compress.bits-range ["
+            + settings.minBits() + ", " + settings.maxBits() + "]");
+  }
+
+  /** Validates and applies a whole plan. */
+  public CompressedModel apply(CompressionPlan plan) {
+    validate(plan);
+    Session s = session();
+    for (CompressionPlan.LayerPlan lp : plan.layers()) s.step(lp.layer(), lp.decision());
+    return s.finish();
+  }
+
+  /** A layer-by-layer application, for the search: {@link Session#step} each layer in topological order, then finish. */
+  public Session session() {
+    return new Session();
+  }
+
+  /** One plan being applied. Not thread-safe; one per episode. */
+  public final class Session {
+    private final Map<Integer, int[]> alive = new HashMap<>();      // group id -> kept original channel indices
+    private final Map<String, float[]> w = new HashMap<>();          // layer -> thinned filter-major weights
+    private final Map<String, float[]> b = new HashMap<>();          // layer -> thinned bias (absent without bias)
+    private final Map<String, float[][]> bn = new HashMap<>();       // batchnorm -> gamma, beta, mean, var
+    private final Map<String, LayerDecision> requested = new LinkedHashMap<>();   // as the plan says
+    private final Map<String, LayerDecision> decisions = new LinkedHashMap<>();   // as applied (bits pinned)
+    private final Map<String, String> applied = new HashMap<>();
+    private boolean finished;
+
+    private Session() {
+      for (DependencyGroup g : graph.groups()) alive.put(g.id(), Tensors.range(g.channels()));
+      for (Layer l : graph.layers()) {
+        w.put(l.name(), baseWeights.get(l.name()).clone());
+        INDArray bias = base.get(l.name() + "/b");
+        if (bias != null) b.put(l.name(), Tensors.floats(bias));
+      }
+      for (DependencyGroup g : graph.groups())
+        for (String n : g.batchNorms()) {
+          float[][] p = new float[4][];
+          String[] keys = {"gamma", "beta", "mean", "var"};
+          for (int i = 0; i < 4; i++) {
+            requireParam(n + "/" + keys[i]);
+            p[i] = Tensors.floats(base.get(n + "/" + keys[i]));
+          }
+          bn.put(n, p);
+        }
+    }
+
+    /** Prunes one layer (the next in topological order) and returns its stats so far. */
+    public LayerStats step(String layer, LayerDecision decision) {
+      if (finished) throw new IllegalStateException("session already finished");
+      int next = decisions.size();
+      if (next >= graph.layers().size())
+        throw new IllegalArgumentException("plan layer '" + layer + "': all " + graph.layers().size() + " layers already have decisions");
+      String expected = graph.layers().get(next).name();
+      if (!graph.isLayer(layer))
+        throw new IllegalArgumentException("plan layer '" + layer + "': no such prunable layer (layers: " + String.join(", ", graph.names()) + ")");
+      if (!layer.equals(expected))
+        throw new IllegalArgumentException("plan layer '" + layer + "' is at position " + next + ", expected '" + expected + "' (layers in topological order)");
+      validate(settings, layer, decision);
+      Layer l = graph.layer(layer);
+      requested.put(layer, decision);
+      if (settings.pinFirstLast8Bit() && (l.index() == 0 || l.index() == graph.layers().size() - 1))
+        decision = new LayerDecision(decision.pruneRatio(), decision.algorithm(), 8, 8);
+      decisions.put(layer, decision);
+      applied.put(layer, prune(l, decision));
+      return stats(l);
+    }
+
+    private String prune(Layer l, LayerDecision d) {
+      Pruner p = Pruners.byName(d.algorithm());
+      if (p == null || d.pruneRatio() == 0) return Pruners.NONE;
+      if (p instanceof FinePruner fp) {
+        long[] shape = fineShape(l);
+        double[] norms = fp.needsCalibration() ? inputNorms(l) : null;
+        float[] mask = Tensors.floats(fp.mask(Tensors.array(w.get(l.name()), shape), d.pruneRatio(), norms));
+        float[] wl = w.get(l.name());
+        for (int i = 0; i < wl.length; i++) wl[i] *= mask[i];
+        return fp.name();
+      }
+      if (p instanceof FilterPruner filter) return pruneFilters(l, filter, d.pruneRatio()) ? filter.name() : Pruners.NONE;
+      ChannelReconstruction cr = (ChannelReconstruction) p;
+      DependencyGroup in = graph.inputGroup(l.name());
+      if (l.kind() == LayerKind.DEPTHWISE_CONV || !in.prunable() || in.owners().size() != 1)
+        return pruneFilters(l, new FilterL1(), d.pruneRatio()) ? "FilterL1 (fallback)" : Pruners.NONE;
+      reconstruct(l, cr, in, d.pruneRatio());
+      return cr.name();
+    }
+
+    private boolean pruneFilters(Layer l, FilterPruner p, double ratio) {
+      if (!graph.decidesOutputChannels(l.name())) return false;
+      DependencyGroup g = graph.outputGroup(l.name());
+      int[] keep = p.keptFilters(Tensors.array(w.get(l.name()), coarseShape(l)), ratio);
+      removeChannels(g, keep);
+      return true;
+    }
+
+    private void reconstruct(Layer l, ChannelReconstruction cr, DependencyGroup in, double ratio) {
+      ChannelReconstruction.Gram g = gram(l);
+      ChannelReconstruction.Result r = cr.reconstruct(Tensors.array(w.get(l.name()), coarseShape(l)), ratio, g,
+          alive.get(in.id()), outputAlive(l), settings.ridge());
+      removeChannels(in, r.keptChannels());
+      w.put(l.name(), Tensors.floats(r.weights()));
+    }
+
+    /** XᵀX and XᵀY of the base layer's sampled patches and outputs (without bias), over all its channels; cached. */
+    private ChannelReconstruction.Gram gram(Layer l) {
+      synchronized (grams) {
+        return grams.computeIfAbsent(l.name(), name -> {
+          Calibration.Patches p = calibration.patches(name, l.shape().r(), l.shape().s(), l.shape().stride(), l.shape().pad(),
+              graph.inputBlock(name), settings.pointsPerMap(), settings.seed());
+          int o = l.shape().m(), d = p.channels() * p.k();
+          INDArray x = Nd4j.create(p.x(), new long[]{p.n(), d}, 'c');
+          INDArray wt = Nd4j.create(baseWeights.get(name), new long[]{o, d}, 'c');
+          float[] y = Tensors.floats(x.mmul(wt.transpose()));
+          return ChannelReconstruction.Gram.of(p.x(), y, p.n(), p.channels(), p.k(), o);
+        });
+      }
+    }
+
+    /** Removes every channel of {@code g} not at the given positions (indices into the alive list). */
+    private void removeChannels(DependencyGroup g, int[] keepPos) {
+      int[] old = alive.get(g.id());
+      if (keepPos.length == old.length) return;
+      int[] now = new int[keepPos.length];
+      for (int i = 0; i < keepPos.length; i++) now[i] = old[keepPos[i]];
+      for (String o : g.owners()) shrinkRows(graph.layer(o), keepPos);
+      for (String dw : g.depthwise()) shrinkRows(graph.layer(dw), keepPos);
+      for (String n : g.batchNorms()) {
+        float[][] p = bn.get(n);
+        for (int i = 0; i < 4; i++) p[i] = Tensors.select(p[i], new long[]{p[i].length}, 0, keepPos);
+      }
+      for (Consumer c : g.consumers()) {
+        Layer cl = graph.layer(c.layer());
+        long[] s = coarseShape(cl);
+        w.put(cl.name(), Tensors.select(w.get(cl.name()), s, 1, keepPos));
+      }
+      alive.put(g.id(), now);
+    }
+
+    private void shrinkRows(Layer l, int[] keepPos) {
+      w.put(l.name(), Tensors.select(w.get(l.name()), coarseShape(l), 0, keepPos));
+      if (b.containsKey(l.name())) b.put(l.name(), Tensors.select(b.get(l.name()), new long[]{b.get(l.name()).length}, 0, keepPos));
+    }
+
+    private int[] outputAlive(Layer l) {
+      DependencyGroup g = graph.outputGroup(l.name());
+      return alive.get(g.id());
+    }
+
+    private int[] inputAlive(Layer l) {
+      return alive.get(graph.inputGroup(l.name()).id());
+    }
+
+    /** Current filter-major shape with channels as dimension 1: conv [O, C, kh, kw], dense [O, C, block, 1]. */
+    private long[] coarseShape(Layer l) {
+      int o = outputAlive(l).length;
+      if (l.kind() == LayerKind.DEPTHWISE_CONV) return new long[]{o, 1, l.shape().r(), l.shape().s()};
+      int c = inputAlive(l).length;
+      if (l.kind() == LayerKind.DENSE) return new long[]{o, c, graph.inputBlock(l.name()), 1};
+      return new long[]{o, c, l.shape().r(), l.shape().s()};
+    }
+
+    /** Shape seen by fine pruners: conv as stored, dense as [O, features, 1, 1]. */
+    private long[] fineShape(Layer l) {
+      long[] s = coarseShape(l);
+      return l.kind() == LayerKind.DENSE ? new long[]{s[0], s[1] * s[2], 1, 1} : s;
+    }
+
+    /** ‖x‖₂ per alive input unit (per filter for depthwise), from the base calibration inputs. */
+    private double[] inputNorms(Layer l) {
+      double[] all = calibration.stats(l.name()).norm();
+      int[] units = Tensors.expand(inputAlive(l), graph.inputBlock(l.name()));
+      double[] out = new double[units.length];
+      for (int i = 0; i < units.length; i++) out[i] = all[units[i]];
+      return out;
+    }
+
+    private LayerStats stats(Layer l) {
+      LayerDecision d = decisions.get(l.name());
+      long[] s = coarseShape(l);
+      int keptOut = (int) s[0];
+      int keptIn = l.kind() == LayerKind.DEPTHWISE_CONV ? keptOut : inputAlive(l).length;
+      int block = l.kind() == LayerKind.DENSE ? graph.inputBlock(l.name()) : 1;
+      LayerShape thin = l.shape().withChannels(keptIn * block, keptOut);
+      float[] wl = w.get(l.name());
+      long nnz = Tensors.nonZeros(wl);
+      long positions = (long) thin.n() * thin.e() * thin.f();
+      long bias = b.containsKey(l.name()) ? keptOut : 0;
+      int inCh = l.kind() == LayerKind.DENSE ? l.shape().c() / block : l.shape().c();
+      return new LayerStats(l.index(), l.name(), d.algorithm(), applied.get(l.name()), d.pruneRatio(), d.weightBits(),
+          d.activationBits(), inCh, l.shape().m(), keptIn, keptOut, 1.0 - (double) nnz / l.shape().weights(),
+          thin.weights() + bias, nnz, thin.macs(), nnz * positions, thin);
+    }
+
+    /** Quantizes, calibrates activations and builds both forms. All layers must have been stepped. */
+    public CompressedModel finish() {
+      if (finished) throw new IllegalStateException("session already finished");
+      if (decisions.size() != graph.layers().size())
+        throw new IllegalArgumentException("plan has decisions for " + decisions.size() + " of " + graph.layers().size()
+            + " layers; missing '" + graph.layers().get(decisions.size()).name() + "'");
+      finished = true;
+      List<LayerStats> stats = new ArrayList<>();
+      List<ActivationQuant> aq = new ArrayList<>();
+      Map<String, float[]> wq = new HashMap<>();
+      for (Layer l : graph.layers()) {
+        LayerDecision d = decisions.get(l.name());
+        long[] s = coarseShape(l);
+        wq.put(l.name(), Quantizer.quantizeWeights(w.get(l.name()), (int) s[0], d.weightBits(), settings.perChannelWeights(), settings.clipBelowBits()));
+        aq.add(activationQuant(l, d.activationBits()));
+        stats.add(stats(l));
+      }
+      Map<String, INDArray> thin = new TreeMap<>(), eval = new TreeMap<>();
+      for (var e : base.entrySet()) {
+        eval.put(e.getKey(), e.getValue());
+        thin.put(e.getKey(), e.getValue());
+      }
+      for (Layer l : graph.layers()) {
+        long[] s = coarseShape(l);
+        int[] outAlive = outputAlive(l);
+        long[] fullShape = l.kind() == LayerKind.DEPTHWISE_CONV
+            ? new long[]{l.shape().m(), 1, s[2], s[3]}
+            : new long[]{l.shape().m(), l.kind() == LayerKind.DENSE ? l.shape().c() / s[2] : l.shape().c(), s[2], s[3]};
+        float[] full = Tensors.scatter(wq.get(l.name()), Tensors.withDim(s, 1, fullShape[1]), 1,
+            l.kind() == LayerKind.DEPTHWISE_CONV ? new int[]{0} : inputAlive(l), null);
+        full = Tensors.scatter(full, fullShape, 0, outAlive, null);
+        INDArray baseW = base.get(l.name() + "/W");
+        if (l.kind() == LayerKind.DENSE) {
+          eval.put(l.name() + "/W", Tensors.array(transpose(full, (int) fullShape[0], (int) (fullShape[1] * fullShape[2])), baseW.shape()));
+          thin.put(l.name() + "/W", Tensors.array(transpose(wq.get(l.name()), (int) s[0], (int) (s[1] * s[2])), s[1] * s[2], s[0]));
+        } else {
+          eval.put(l.name() + "/W", Tensors.array(full, baseW.shape()));
+          thin.put(l.name() + "/W", Tensors.array(wq.get(l.name()), s));
+        }
+        if (b.containsKey(l.name())) {
+          float[] bl = b.get(l.name());
+          eval.put(l.name() + "/b", Tensors.array(Tensors.scatter(bl, new long[]{l.shape().m()}, 0, outAlive, null), base.get(l.name() + "/b").shape()));
+          thin.put(l.name() + "/b", Tensors.array(bl, bl.length));
+        }
+      }
+      String[] keys = {"gamma", "beta", "mean", "var"};
+      for (DependencyGroup g : graph.groups())
+        for (String n : g.batchNorms()) {
+          float[][] p = bn.get(n);
+          int[] kept = alive.get(g.id());
+          for (int i = 0; i < 4; i++) {
+            INDArray bp = base.get(n + "/" + keys[i]);
+            // removed channels: gamma = beta = 0 makes them exactly 0; mean and var keep base values (var > 0)
+            float[] fill = i < 2 ? null : Tensors.floats(bp);
+            eval.put(n + "/" + keys[i], Tensors.array(Tensors.scatter(p[i], bp.shape(), 0, kept, fill), bp.shape()));
+            thin.put(n + "/" + keys[i], Tensors.array(p[i], p[i].length));
+          }
+        }
+      Map<String, int[]> kept = new LinkedHashMap<>();
+      for (Layer l : graph.layers()) kept.put(l.name(), outputAlive(l).clone());
+      return new CompressedModel(new CompressionPlan(requested.entrySet().stream()
+          .map(e -> new CompressionPlan.LayerPlan(e.getKey(), e.getValue())).toList()),
+          Collections.unmodifiableMap(eval), List.copyOf(aq), thinnedNodes(), Collections.unmodifiableMap(thin), List.copyOf(stats),
+          Collections.unmodifiableMap(kept));
+    }
+
+    private ActivationQuant activationQuant(Layer l, int bits) {
+      Calibration.UnitStats st = calibration.stats(l.name());
+      int[] units = l.kind() == LayerKind.DEPTHWISE_CONV ? outputAlive(l) : Tensors.expand(inputAlive(l), graph.inputBlock(l.name()));
+      int total = 0;
+      for (int u : units) total += st.samples()[u].length;
+      float[] values = new float[total + 2];
+      int p = 0;
+      float max = 0, min = 0;
+      for (int u : units) {
+        System.arraycopy(st.samples()[u], 0, values, p, st.samples()[u].length);
+        p += st.samples()[u].length;
+        max = Math.max(max, st.maxAbs()[u]);
+        min = Math.min(min, st.min()[u]);
+      }
+      // the extremes of all calibration values join the subsample, so the range and the sign are those of the full data
+      values[p++] = min;
+      values[p] = max;
+      return Quantizer.calibrateActivation(l.name(), values, bits, settings.clipBelowBits(), settings.activationRange(), settings.activationPercentile());
+    }
+
+    private List<Node> thinnedNodes() {
+      List<Node> out = new ArrayList<>();
+      for (Node n : graph.nodes()) {
+        if (n instanceof Node.Conv2d c) {
+          Layer l = graph.layer(c.name());
+          int m = outputAlive(l).length;
+          if (c.depthwise()) out.add(new Node.Conv2d(c.name(), c.input(), m, m, c.kernelH(), c.kernelW(), c.stride(), c.padding(), m, c.bias()));
+          else out.add(new Node.Conv2d(c.name(), c.input(), inputAlive(l).length, m, c.kernelH(), c.kernelW(), c.stride(), c.padding(), 1, c.bias()));
+        } else if (n instanceof Node.Dense d) {
+          Layer l = graph.layer(d.name());
+          out.add(new Node.Dense(d.name(), d.input(), inputAlive(l).length * graph.inputBlock(d.name()), outputAlive(l).length, d.bias()));
+        } else if (n instanceof Node.BatchNorm bnode) {
+          out.add(new Node.BatchNorm(bnode.name(), bnode.input(), alive.get(graph.batchNormGroup(bnode.name()).id()).length, bnode.eps()));
+        } else {
+          out.add(n);
+        }
+      }
+      return List.copyOf(out);
+    }
+  }
+}

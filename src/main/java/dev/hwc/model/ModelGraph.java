@@ -1,0 +1,285 @@
+package dev.hwc.model;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Graph analysis of a network IR for compression: the prunable layers (conv, depthwise conv, dense) in topological
+ * order with their shapes, and the <b>dependency groups</b> that coarse pruning must respect.
+ *
+ * <p>A dependency group is one channel space: the channels produced by a non-depthwise conv or a dense layer, carried
+ * unchanged through BatchNorm, activations, pooling, global pooling, flatten and depthwise convs, and merged by a
+ * residual {@code Add} with the spaces of its other inputs. Removing channel c of a group removes output filter c of
+ * every <i>owner</i> (the group's first owner in topological order, its leader, decides; later owners follow), channel
+ * c of every depthwise conv and BatchNorm on it, and input channel c (or the H·W block of input features c, after
+ * Flatten) of every consumer. Groups that hold the network input or reach the network output are never pruned.
+ */
+public final class ModelGraph {
+
+  /** One prunable layer: its node, its shape (batch 1), params (weights + bias) and MACs. */
+  public record Layer(int index, String name, LayerKind kind, Node node, LayerShape shape, long params, long macs) {}
+
+  /** A layer reading a group's channels; {@code block} input features per channel (H·W after Flatten, else 1). */
+  public record Consumer(String layer, int block) {}
+
+  /**
+   * One channel space. {@code owners} in topological order (the leader first); {@code depthwise} convs and
+   * {@code batchNorms} that carry it; {@code consumers} that read it; {@code prunable} false for the input's and
+   * the output's spaces.
+   */
+  public record DependencyGroup(int id, int channels, List<String> owners, List<String> depthwise,
+                                List<String> batchNorms, List<Consumer> consumers, boolean prunable) {
+    public String leader() {
+      return owners.isEmpty() ? null : owners.get(0);
+    }
+  }
+
+  private final List<Node> nodes;
+  private final List<Layer> layers;
+  private final Map<String, Layer> byName = new HashMap<>();
+  private final List<DependencyGroup> groups;
+  private final Map<String, DependencyGroup> outputGroup = new HashMap<>();
+  private final Map<String, DependencyGroup> inputGroup = new HashMap<>();
+  private final Map<String, DependencyGroup> bnGroup = new HashMap<>();
+  private final Map<String, Integer> inputBlock = new HashMap<>();
+
+  private ModelGraph(List<Node> nodes, List<Layer> layers, List<DependencyGroup> groups) {
+    this.nodes = nodes;
+    this.layers = layers;
+    this.groups = groups;
+    for (Layer l : layers) byName.put(l.name(), l);
+    for (DependencyGroup g : groups) {
+      for (String o : g.owners()) outputGroup.put(o, g);
+      for (String d : g.depthwise()) {
+        outputGroup.put(d, g);
+        inputGroup.put(d, g);
+        inputBlock.put(d, 1);
+      }
+      for (String b : g.batchNorms()) bnGroup.put(b, g);
+      for (Consumer c : g.consumers()) {
+        inputGroup.put(c.layer(), g);
+        inputBlock.put(c.layer(), c.block());
+      }
+    }
+  }
+
+  /** Shape of one tensor during analysis: channels, spatial size (1×1 for [N, F]) and channel space. */
+  private record Tensor(int channels, int h, int w, boolean flat, int space, int block) {}
+
+  /** Analyses a network; its layer shapes must agree with {@link Network#layerShapes()}. */
+  public static ModelGraph of(Network network) {
+    ModelGraph g = of(network.nodes());
+    List<LayerShape> shapes = network.layerShapes();
+    for (int i = 0; i < shapes.size(); i++)
+      if (!shapes.get(i).equals(g.layers.get(i).shape()))
+        throw new IllegalStateException("shape analysis disagrees with the network at " + shapes.get(i) + " vs " + g.layers.get(i).shape());
+    return g;
+  }
+
+  /** Analyses a network given as nodes in topological order (each node's inputs appear before it). */
+  public static ModelGraph of(List<Node> nodes) {
+    if (nodes.isEmpty()) throw new IllegalArgumentException("network has no nodes");
+    Map<String, Tensor> t = new LinkedHashMap<>();
+    List<Integer> parent = new ArrayList<>();               // union-find over channel spaces
+    List<Integer> spaceChannels = new ArrayList<>();
+    List<Layer> layers = new ArrayList<>();
+    Map<Integer, List<String>> owners = new HashMap<>(), dws = new HashMap<>(), bns = new HashMap<>();
+    Map<Integer, List<Consumer>> consumers = new HashMap<>();
+    List<Integer> fixedSpaces = new ArrayList<>();
+    Map<String, Integer> consumedCount = new HashMap<>();
+    for (Node node : nodes) {
+      List<Tensor> in = new ArrayList<>();
+      for (String src : node.inputs()) {
+        Tensor s = t.get(src);
+        if (s == null) throw new IllegalArgumentException("node '" + node.name() + "' reads '" + src + "', which is not defined before it");
+        in.add(s);
+        consumedCount.merge(src, 1, Integer::sum);
+      }
+      if (t.containsKey(node.name())) throw new IllegalArgumentException("node name '" + node.name() + "' used twice");
+      Tensor out;
+      if (node instanceof Node.Input i) {
+        int sp = newSpace(parent, spaceChannels, i.channels());
+        fixedSpaces.add(sp);
+        out = new Tensor(i.channels(), i.height(), i.width(), false, sp, 1);
+      } else if (node instanceof Node.Conv2d c) {
+        Tensor x = in.get(0);
+        if (x.flat()) throw new IllegalArgumentException("conv '" + c.name() + "' reads a flat tensor");
+        if (x.channels() != c.inChannels())
+          throw new IllegalArgumentException("conv '" + c.name() + "' expects " + c.inChannels() + " input channels, gets " + x.channels());
+        if (c.groups() != 1 && !c.depthwise())
+          throw new IllegalArgumentException("conv '" + c.name() + "': grouped convolution with groups=" + c.groups() + " is not supported (only 1 or depthwise)");
+        int e = (x.h() + 2 * c.padding() - c.kernelH()) / c.stride() + 1, f = (x.w() + 2 * c.padding() - c.kernelW()) / c.stride() + 1;
+        if (e < 1 || f < 1) throw new IllegalArgumentException("conv '" + c.name() + "' has an empty output map");
+        LayerShape shape = new LayerShape(layers.size(), c.name(), c.depthwise() ? LayerKind.DEPTHWISE_CONV : LayerKind.CONV,
+            1, c.inChannels(), x.h(), x.w(), c.outChannels(), c.kernelH(), c.kernelW(), c.stride(), c.padding(), c.groups());
+        layers.add(new Layer(layers.size(), c.name(), shape.kind(), c, shape, shape.weights() + (c.bias() ? c.outChannels() : 0), shape.macs()));
+        int xs = find(parent, x.space());
+        if (c.depthwise()) {
+          dws.computeIfAbsent(xs, k -> new ArrayList<>()).add(c.name());
+          out = new Tensor(c.outChannels(), e, f, false, xs, 1);
+        } else {
+          consumers.computeIfAbsent(xs, k -> new ArrayList<>()).add(new Consumer(c.name(), 1));
+          int sp = newSpace(parent, spaceChannels, c.outChannels());
+          owners.computeIfAbsent(sp, k -> new ArrayList<>()).add(c.name());
+          out = new Tensor(c.outChannels(), e, f, false, sp, 1);
+        }
+      } else if (node instanceof Node.Dense d) {
+        Tensor x = in.get(0);
+        if (!x.flat()) throw new IllegalArgumentException("dense '" + d.name() + "' reads a 4-d tensor (add a flatten or global-avg-pool)");
+        if (x.channels() * x.block() != d.inFeatures())
+          throw new IllegalArgumentException("dense '" + d.name() + "' expects " + d.inFeatures() + " input features, gets " + (x.channels() * x.block()));
+        LayerShape shape = new LayerShape(layers.size(), d.name(), LayerKind.DENSE, 1, d.inFeatures(), 1, 1, d.outFeatures(), 1, 1, 1, 0, 1);
+        layers.add(new Layer(layers.size(), d.name(), LayerKind.DENSE, d, shape, shape.weights() + (d.bias() ? d.outFeatures() : 0), shape.macs()));
+        consumers.computeIfAbsent(find(parent, x.space()), k -> new ArrayList<>()).add(new Consumer(d.name(), x.block()));
+        int sp = newSpace(parent, spaceChannels, d.outFeatures());
+        owners.computeIfAbsent(sp, k -> new ArrayList<>()).add(d.name());
+        out = new Tensor(d.outFeatures(), 1, 1, true, sp, 1);
+      } else if (node instanceof Node.BatchNorm b) {
+        Tensor x = in.get(0);
+        if (x.channels() != b.channels() || x.block() != 1)
+          throw new IllegalArgumentException("batchnorm '" + b.name() + "' expects " + b.channels() + " channels, gets " + x.channels());
+        bns.computeIfAbsent(find(parent, x.space()), k -> new ArrayList<>()).add(b.name());
+        out = x;
+      } else if (node instanceof Node.Activation) {
+        out = in.get(0);
+      } else if (node instanceof Node.Pool p) {
+        Tensor x = in.get(0);
+        int e = (x.h() + 2 * p.padding() - p.kernel()) / p.stride() + 1, f = (x.w() + 2 * p.padding() - p.kernel()) / p.stride() + 1;
+        out = new Tensor(x.channels(), e, f, false, x.space(), 1);
+      } else if (node instanceof Node.GlobalAvgPool) {
+        Tensor x = in.get(0);
+        out = new Tensor(x.channels(), 1, 1, true, x.space(), 1);
+      } else if (node instanceof Node.Flatten) {
+        Tensor x = in.get(0);
+        out = new Tensor(x.channels(), 1, 1, true, x.space(), x.h() * x.w());
+      } else if (node instanceof Node.Add a) {
+        Tensor x = in.get(0);
+        for (Tensor y : in)
+          if (y.channels() != x.channels() || y.h() != x.h() || y.w() != x.w() || y.flat() != x.flat() || y.block() != x.block())
+            throw new IllegalArgumentException("add '" + a.name() + "' joins tensors of different shapes");
+        int root = find(parent, x.space());
+        for (Tensor y : in) {
+          int r = find(parent, y.space());
+          if (r != root) {
+            int lo = Math.min(root, r), hi = Math.max(root, r);
+            parent.set(hi, lo);
+            root = lo;
+          }
+        }
+        out = new Tensor(x.channels(), x.h(), x.w(), x.flat(), root, x.block());
+      } else {
+        throw new IllegalArgumentException("unsupported node " + node);
+      }
+      t.put(node.name(), out);
+    }
+    // Spaces reaching an unconsumed node (the network outputs) are fixed, as is the input's.
+    for (var e : t.entrySet()) if (!consumedCount.containsKey(e.getKey())) fixedSpaces.add(e.getValue().space());
+    List<Integer> fixedRoots = fixedSpaces.stream().map(s -> find(parent, s)).toList();
+    Map<Integer, List<String>> mOwners = merge(parent, owners), mDws = merge(parent, dws), mBns = merge(parent, bns);
+    Map<Integer, List<Consumer>> mCons = merge(parent, consumers);
+    List<DependencyGroup> groups = new ArrayList<>();
+    for (int s = 0; s < parent.size(); s++) {
+      if (find(parent, s) != s) continue;
+      groups.add(new DependencyGroup(groups.size(), spaceChannels.get(s), sorted(mOwners.get(s), layers), sorted(mDws.get(s), layers),
+          mBns.getOrDefault(s, List.of()), mCons.getOrDefault(s, List.of()), !fixedRoots.contains(s) && mOwners.containsKey(s)));
+    }
+    return new ModelGraph(List.copyOf(nodes), List.copyOf(layers), List.copyOf(groups));
+  }
+
+  private static int newSpace(List<Integer> parent, List<Integer> channels, int c) {
+    parent.add(parent.size());
+    channels.add(c);
+    return parent.size() - 1;
+  }
+
+  private static int find(List<Integer> parent, int s) {
+    while (parent.get(s) != s) s = parent.get(s);
+    return s;
+  }
+
+  private static <T> Map<Integer, List<T>> merge(List<Integer> parent, Map<Integer, List<T>> m) {
+    Map<Integer, List<T>> out = new HashMap<>();
+    for (var e : m.entrySet()) out.computeIfAbsent(find(parent, e.getKey()), k -> new ArrayList<>()).addAll(e.getValue());
+    return out;
+  }
+
+  private static List<String> sorted(List<String> names, List<Layer> layers) {
+    if (names == null) return List.of();
+    Map<String, Integer> idx = new HashMap<>();
+    for (Layer l : layers) idx.put(l.name(), l.index());
+    List<String> s = new ArrayList<>(names);
+    s.sort((a, b) -> Integer.compare(idx.get(a), idx.get(b)));
+    return Collections.unmodifiableList(s);
+  }
+
+  public List<Node> nodes() { return nodes; }
+
+  /** The prunable layers in topological order. */
+  public List<Layer> layers() { return layers; }
+
+  public List<DependencyGroup> groups() { return groups; }
+
+  public Layer layer(String name) {
+    Layer l = byName.get(name);
+    if (l == null) throw new IllegalArgumentException("no prunable layer '" + name + "' (layers: " + String.join(", ", names()) + ")");
+    return l;
+  }
+
+  public boolean isLayer(String name) { return byName.containsKey(name); }
+
+  public List<String> names() { return layers.stream().map(Layer::name).toList(); }
+
+  /** The group of the channels this layer outputs (for a depthwise conv, the group it carries). */
+  public DependencyGroup outputGroup(String layer) { layer(layer); return outputGroup.get(layer); }
+
+  /** The group of the channels this layer reads. */
+  public DependencyGroup inputGroup(String layer) { layer(layer); return inputGroup.get(layer); }
+
+  /** Input features per input channel of a layer: H·W for a dense layer after Flatten, else 1. */
+  public int inputBlock(String layer) { layer(layer); return inputBlock.get(layer); }
+
+  /** The BatchNorm that reads this layer's output directly, if any (the one folded with it on an accelerator). */
+  public java.util.Optional<String> batchNorm(String layer) {
+    layer(layer);
+    for (Node n : nodes)
+      if (n instanceof Node.BatchNorm b && b.input().equals(layer)) return java.util.Optional.of(b.name());
+    return java.util.Optional.empty();
+  }
+
+  /** The group a BatchNorm node normalises. */
+  public DependencyGroup batchNormGroup(String bn) { return bnGroup.get(bn); }
+
+  /**
+   * Whether a coarse decision at this layer chooses its output channels: it owns a prunable group and is that
+   * group's leader. False for depthwise convs (they follow their producer), later group members and the classifier.
+   */
+  public boolean decidesOutputChannels(String layer) {
+    Layer l = layer(layer);
+    if (l.kind() == LayerKind.DEPTHWISE_CONV) return false;
+    DependencyGroup g = outputGroup.get(layer);
+    return g.prunable() && layer.equals(g.leader());
+  }
+
+  /** Prunable layers whose outputs reach this layer's input (through non-parametric nodes, depthwise convs and adds). */
+  public List<String> producers(String layer) {
+    return inputGroup(layer).owners();
+  }
+
+  /** Layers that read this layer's output channels (depthwise convs carrying them included). */
+  public List<String> consumers(String layer) {
+    DependencyGroup g = outputGroup(layer);
+    List<String> out = new ArrayList<>();
+    for (String d : g.depthwise()) if (!d.equals(layer)) out.add(d);
+    for (Consumer c : g.consumers()) out.add(c.layer());
+    return out;
+  }
+
+  /** Total weights + biases and MACs (batch 1) of all prunable layers. */
+  public long totalParams() { return layers.stream().mapToLong(Layer::params).sum(); }
+
+  public long totalMacs() { return layers.stream().mapToLong(Layer::macs).sum(); }
+}

@@ -1,0 +1,103 @@
+package dev.hwc.rl;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The binary checkpoint format: big-endian primitives and length-prefixed arrays, a magic tag and a version at
+ * the start. Floats are written as raw bits, so a round trip is exact.
+ */
+final class Bytes {
+  private Bytes() {}
+
+  static final class Writer {
+    private final ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    private final DataOutputStream out = new DataOutputStream(buf);
+
+    Writer(String magic, int version) { str(magic); i32(version); }
+
+    Writer i32(int v) { try { out.writeInt(v); } catch (IOException e) { throw new UncheckedIOException(e); } return this; }
+    Writer i64(long v) { try { out.writeLong(v); } catch (IOException e) { throw new UncheckedIOException(e); } return this; }
+    Writer f32(float v) { try { out.writeFloat(v); } catch (IOException e) { throw new UncheckedIOException(e); } return this; }
+    Writer f64(double v) { try { out.writeDouble(v); } catch (IOException e) { throw new UncheckedIOException(e); } return this; }
+    Writer bool(boolean v) { return i32(v ? 1 : 0); }
+
+    Writer str(String s) {
+      byte[] b = s.getBytes(StandardCharsets.UTF_8);
+      i32(b.length);
+      try { out.write(b); } catch (IOException e) { throw new UncheckedIOException(e); }
+      return this;
+    }
+
+    Writer bytes(byte[] b) {
+      i32(b.length);
+      try { out.write(b); } catch (IOException e) { throw new UncheckedIOException(e); }
+      return this;
+    }
+
+    Writer floats(float[] a) { i32(a.length); for (float v : a) f32(v); return this; }
+    Writer doubles(double[] a) { i32(a.length); for (double v : a) f64(v); return this; }
+    Writer ints(int[] a) { i32(a.length); for (int v : a) i32(v); return this; }
+    Writer longs(long[] a) { i32(a.length); for (long v : a) i64(v); return this; }
+
+    byte[] toByteArray() { return buf.toByteArray(); }
+  }
+
+  static final class Reader {
+    private final DataInputStream in;
+
+    Reader(byte[] data, String magic, int version) {
+      in = new DataInputStream(new ByteArrayInputStream(data));
+      String m;
+      try { m = str(); } catch (RuntimeException e) { throw new IllegalArgumentException("not a " + magic + " checkpoint (unreadable header)"); }
+      if (!m.equals(magic)) throw new IllegalArgumentException("not a " + magic + " checkpoint (found '" + m + "')");
+      int v = i32();
+      if (v != version) throw new IllegalArgumentException(magic + " checkpoint version " + v + " is not supported (expected " + version + ")");
+    }
+
+    private static IllegalArgumentException truncated(IOException e) {
+      return new IllegalArgumentException("checkpoint is truncated or corrupt: " + e, e);
+    }
+
+    int i32() { try { return in.readInt(); } catch (IOException e) { throw truncated(e); } }
+    long i64() { try { return in.readLong(); } catch (IOException e) { throw truncated(e); } }
+    float f32() { try { return in.readFloat(); } catch (IOException e) { throw truncated(e); } }
+    double f64() { try { return in.readDouble(); } catch (IOException e) { throw truncated(e); } }
+    boolean bool() { return i32() != 0; }
+
+    private int len() {
+      int n = i32();
+      if (n < 0 || n > 1 << 28) throw new IllegalArgumentException("checkpoint is corrupt: array length " + n);
+      return n;
+    }
+
+    String str() { return new String(bytes(), StandardCharsets.UTF_8); }
+
+    byte[] bytes() {
+      byte[] b = new byte[len()];
+      try { in.readFully(b); } catch (IOException e) { throw truncated(e); }
+      return b;
+    }
+
+    float[] floats() { float[] a = new float[len()]; for (int k = 0; k < a.length; k++) a[k] = f32(); return a; }
+    double[] doubles() { double[] a = new double[len()]; for (int k = 0; k < a.length; k++) a[k] = f64(); return a; }
+    int[] ints() { int[] a = new int[len()]; for (int k = 0; k < a.length; k++) a[k] = i32(); return a; }
+    long[] longs() { long[] a = new long[len()]; for (int k = 0; k < a.length; k++) a[k] = i64(); return a; }
+
+    void end() {
+      try {
+        if (in.read() != -1) throw new IllegalArgumentException("checkpoint has trailing bytes");
+      } catch (EOFException e) {
+        // fine
+      } catch (IOException e) {
+        throw truncated(e);
+      }
+    }
+  }
+}

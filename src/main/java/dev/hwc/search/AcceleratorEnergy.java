@@ -1,0 +1,27 @@
+package dev.hwc.search;
+
+import dev.hwc.energy.LayerLoad;
+import dev.hwc.energy.ModelEnergy;
+import dev.hwc.model.LayerShape;
+
+import java.util.List;
+
+/** The search's energy backend on {@link ModelEnergy} (row-stationary model of the configured accelerator). */
+public final class AcceleratorEnergy implements EnergyBackend {
+  /** Density of a layer whose every weight was pruned: the energy model needs a positive one. */
+  private static final double MIN_DENSITY = 1e-6;
+  private final ModelEnergy energy;
+
+  public AcceleratorEnergy(ModelEnergy energy) {
+    this.energy = energy;
+  }
+
+  @Override public double layerEnergy(LayerShape shape, int weightBits, int activationBits, double weightDensity) {
+    double d = Math.max(MIN_DENSITY, Math.min(1.0, weightDensity));
+    return energy.layer(shape, new LayerLoad(weightBits, activationBits, d)).totalPj();
+  }
+
+  @Override public double baselineEnergy(List<LayerShape> prunableLayers) {
+    return energy.baseline(prunableLayers).totalPj();
+  }
+}

@@ -1,0 +1,50 @@
+package dev.hwc.search;
+
+import dev.hwc.compress.CompressionPlan;
+import dev.hwc.compress.LayerDecision;
+import dev.hwc.model.LayerShape;
+
+import java.util.List;
+
+/**
+ * What the search needs from the model and compression packages, behind one seam so the actors can be tested with
+ * doubles. Not thread-safe: one {@link CompressionWorker} owns it.
+ */
+public interface CompressionBackend {
+  /** Fingerprint of the base model (file and weights); a resumed search must see the same. */
+  String modelFingerprint();
+
+  /** Fingerprint of the data splits (search subset, calibration set). */
+  String datasetFingerprint();
+
+  /** The pruning-algorithm menu; Rainbow's action {@code i} is entry {@code i}. */
+  List<String> algorithms();
+
+  /** The decision layers in topological order: one layer step each (a dependency group's first layer). */
+  List<LayerShape> decisionLayers();
+
+  /** Every prunable layer, followers of dependency groups included, dense: what the baseline energy prices. */
+  List<LayerShape> prunableLayers();
+
+  /** Top-1 accuracy (fraction) of the uncompressed model on the search subset. */
+  double baselineAccuracy();
+
+  /** Starts an episode: layer steps that follow see the base model. */
+  void beginEpisode();
+
+  /**
+   * Applies decision {@code d} to decision layer {@code step} (and to the followers of its group) in the episode's
+   * incremental session; the outcomes, the decided layer first, carry the thinned shapes.
+   */
+  List<LayerOutcome> compressLayer(int step, LayerDecision d);
+
+  /** Applies a whole plan to the base model and returns its top-1 accuracy (fraction) on the search subset. */
+  double evaluate(CompressionPlan plan);
+
+  /**
+   * What compressing one prunable layer did: {@code shape} is the layer after thinning, {@code params} its non-zero
+   * weights, {@code macs} its MACs after thinning, {@code nonZeroMacs} those whose weight is non-zero.
+   */
+  record LayerOutcome(String layer, LayerDecision decision, LayerShape shape, double sparsity, int keptChannels,
+                      long params, long macs, long nonZeroMacs) implements JsonSerializable {}
+}

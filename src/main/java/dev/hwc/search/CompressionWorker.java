@@ -1,0 +1,59 @@
+package dev.hwc.search;
+
+import dev.hwc.compress.CompressionPlan;
+import dev.hwc.compress.LayerDecision;
+import dev.hwc.search.CompressionBackend.LayerOutcome;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.pattern.StatusReply;
+
+import java.util.List;
+
+/**
+ * Owns the network: compresses layer by layer within an episode, then evaluates the episode's whole plan. Blocking
+ * DNN work, so it runs on {@link #DISPATCHER}. Failures come back as {@link StatusReply#error}.
+ */
+public final class CompressionWorker {
+  private CompressionWorker() {}
+
+  /** The dispatcher (conf/pekko.conf) to spawn this actor on. */
+  public static final DispatcherSelector DISPATCHER = DispatcherSelector.fromConfig("hwc-blocking-dispatcher");
+
+  public sealed interface Command extends JsonSerializable {}
+
+  /** Step 0 starts a new episode from the base model. */
+  public record CompressLayer(int episode, int step, LayerDecision decision,
+                              ActorRef<StatusReply<LayerCompressed>> replyTo) implements Command {}
+
+  public record LayerCompressed(int episode, int step, List<LayerOutcome> outcomes) implements JsonSerializable {}
+
+  public record Evaluate(int episode, CompressionPlan plan, ActorRef<StatusReply<PlanEvaluated>> replyTo) implements Command {}
+
+  public record PlanEvaluated(int episode, double accuracy) implements JsonSerializable {}
+
+  public static Behavior<Command> create(CompressionBackend backend) {
+    return Behaviors.setup(ctx -> Behaviors.receive(Command.class)
+        .onMessage(CompressLayer.class, m -> {
+          try {
+            if (m.step() == 0) backend.beginEpisode();
+            m.replyTo().tell(StatusReply.success(new LayerCompressed(m.episode(), m.step(), backend.compressLayer(m.step(), m.decision()))));
+          } catch (RuntimeException e) {
+            ctx.getLog().error("compressing step {} of episode {} failed", m.step(), m.episode(), e);
+            m.replyTo().tell(StatusReply.error("compressing step " + m.step() + " of episode " + m.episode() + ": " + e.getMessage()));
+          }
+          return Behaviors.same();
+        })
+        .onMessage(Evaluate.class, m -> {
+          try {
+            m.replyTo().tell(StatusReply.success(new PlanEvaluated(m.episode(), backend.evaluate(m.plan()))));
+          } catch (RuntimeException e) {
+            ctx.getLog().error("evaluating episode {} failed", m.episode(), e);
+            m.replyTo().tell(StatusReply.error("evaluating episode " + m.episode() + ": " + e.getMessage()));
+          }
+          return Behaviors.same();
+        })
+        .build());
+  }
+}

@@ -1,0 +1,95 @@
+package dev.hwc.search;
+
+import dev.hwc.compress.Calibration;
+import dev.hwc.compress.CompressedModel;
+import dev.hwc.compress.CompressionPlan;
+import dev.hwc.compress.CompressionSettings;
+import dev.hwc.compress.Compressor;
+import dev.hwc.compress.LayerDecision;
+import dev.hwc.compress.LayerStats;
+import dev.hwc.data.DataSplits;
+import dev.hwc.model.Evaluator;
+import dev.hwc.model.ExecutableNetwork;
+import dev.hwc.model.LayerShape;
+import dev.hwc.model.ModelGraph;
+import dev.hwc.model.Network;
+
+import java.util.List;
+
+/**
+ * The search's compression backend on the real pieces: {@link Compressor} sessions layer by layer, and one long-lived
+ * executable form of the base network whose weights each evaluation overwrites in place (STACK.md: no re-allocation
+ * per episode). Every prunable layer is a layer step; within a dependency group the compressor lets only the
+ * deciding layer act on channels.
+ */
+public final class ModelCompression implements CompressionBackend {
+  private final String modelFingerprint;
+  private final DataSplits splits;
+  private final ModelGraph graph;
+  private final ExecutableNetwork exec;
+  private final Compressor compressor;
+  private final CompressionSettings settings;
+  private final int batch;
+  private final List<LayerShape> layers;
+  private Double baseline;
+  private Compressor.Session session;
+  private int sessionSteps;
+  private int evaluations;
+
+  public ModelCompression(Network base, String modelFingerprint, DataSplits splits, CompressionSettings settings, int evalBatch) {
+    this.modelFingerprint = modelFingerprint;
+    this.splits = splits;
+    this.settings = settings;
+    this.batch = evalBatch;
+    this.graph = ModelGraph.of(base);
+    this.exec = ExecutableNetwork.withActivationQuantization(base);
+    this.compressor = new Compressor(graph, base.params(),
+        Calibration.collect(exec, splits.calibration(), settings.calibrationImages(), evalBatch), settings);
+    this.layers = graph.layers().stream().map(ModelGraph.Layer::shape).toList();
+  }
+
+  @Override public String modelFingerprint() { return modelFingerprint; }
+
+  @Override public String datasetFingerprint() { return splits.fingerprint(); }
+
+  @Override public List<String> algorithms() { return settings.algorithms(); }
+
+  @Override public List<LayerShape> decisionLayers() { return layers; }
+
+  @Override public List<LayerShape> prunableLayers() { return layers; }
+
+  @Override public double baselineAccuracy() {
+    if (baseline == null) {
+      exec.restoreBase();
+      exec.clearActivationQuant();
+      baseline = Evaluator.evaluate(exec, splits.search(), batch).accuracy();
+    }
+    return baseline;
+  }
+
+  @Override public void beginEpisode() {
+    session = compressor.session();
+    sessionSteps = 0;
+  }
+
+  @Override public List<LayerOutcome> compressLayer(int step, LayerDecision d) {
+    if (session == null) throw new IllegalStateException("no episode begun");
+    LayerStats st = session.step(graph.layers().get(step).name(), d);
+    sessionSteps++;
+    // The plan records the bits as applied (first/last layers pinned by the compressor).
+    LayerDecision applied = new LayerDecision(d.pruneRatio(), d.algorithm(), st.weightBits(), st.activationBits());
+    return List.of(new LayerOutcome(st.layer(), applied, st.shape(), st.sparsity(), st.keptOutChannels(),
+        st.nonZeroWeights(), st.macs(), st.nonZeroMacs()));
+  }
+
+  @Override public double evaluate(CompressionPlan plan) {
+    // The episode's session already holds every step; a plan from elsewhere is applied afresh.
+    CompressedModel m = session != null && sessionSteps == graph.layers().size() ? session.finish() : compressor.apply(plan);
+    session = null;
+    m.applyTo(exec);
+    double acc = Evaluator.evaluate(exec, splits.search(), batch).accuracy();
+    // Off-heap buffers are freed only when their Java wrappers are collected (STACK.md pitfall 4).
+    if (++evaluations % 10 == 0) System.gc();
+    return acc;
+  }
+}

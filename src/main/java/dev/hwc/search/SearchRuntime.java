@@ -1,0 +1,45 @@
+package dev.hwc.search;
+
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.Terminated;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * The actors of one search under one parent: spawns the agents, the worker (on the blocking dispatcher) and the
+ * estimator, then the coordinator, forwards every command to the coordinator and stops when it stops.
+ */
+public final class SearchRuntime {
+  private SearchRuntime() {}
+
+  /** The plain pieces a search runs on (real classes in production, doubles in tests). */
+  public record Parts(CompressionBackend compression, EnergyBackend energy, ContinuousPolicy ddpg, DiscretePolicy rainbow) {}
+
+  public static Behavior<SearchCoordinator.Command> create(String searchId, Parts parts, RewardTable rewards,
+                                                           ActionMapping actions, Path searchDir, Duration askTimeout) {
+    return Behaviors.setup(ctx -> {
+      CheckpointStore store = new CheckpointStore(searchDir);
+      var ddpg = ctx.spawn(DdpgAgent.create(parts.ddpg(), store), DdpgAgent.NAME);
+      var rainbow = ctx.spawn(RainbowLearner.create(parts.rainbow(), store), RainbowLearner.NAME);
+      var worker = ctx.spawn(CompressionWorker.create(parts.compression()), "worker", CompressionWorker.DISPATCHER);
+      var estimator = ctx.spawn(EnergyEstimator.create(parts.energy()), "estimator");
+      var wiring = new SearchCoordinator.Wiring(ddpg, rainbow, worker, estimator, rewards, actions, store, askTimeout);
+      ActorRef<SearchCoordinator.Command> coordinator = ctx.spawn(SearchCoordinator.create(searchId, wiring), "coordinator");
+      ctx.watch(coordinator);
+      return Behaviors.receive(SearchCoordinator.Command.class)
+          .onMessage(SearchCoordinator.Command.class, m -> {
+            coordinator.tell(m);
+            return Behaviors.same();
+          })
+          .onSignal(Terminated.class, t -> Behaviors.stopped())
+          .build();
+    });
+  }
+
+  public static Behavior<SearchCoordinator.Command> create(String searchId, Parts parts, SearchSettings s, RewardTable rewards) {
+    return create(searchId, parts, rewards, s.actions(), s.searchDir(searchId), s.askTimeout());
+  }
+}

@@ -1,0 +1,65 @@
+package dev.hwc.search;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import dev.hwc.cli.HwcConfig;
+import dev.hwc.compress.CompressionSettings;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * The typed {@code hwc.search} settings (conf/search.conf) plus the work directory. Built once from the resolved
+ * configuration; a missing or ill-typed key fails here, naming the key.
+ */
+public record SearchSettings(int episodes, double maxAccuracyLoss, long seed, Path rewardTable, double penalty,
+                             boolean interpolate, String journalUrl, Duration askTimeout, Path workDir,
+                             ActionMapping actions) {
+
+  public SearchSettings {
+    if (episodes < 1) throw new IllegalArgumentException("hwc.search.episodes must be at least 1, was " + episodes);
+    if (!(maxAccuracyLoss >= 0)) throw new IllegalArgumentException("hwc.search.max-accuracy-loss must be >= 0, was " + maxAccuracyLoss);
+    if (askTimeout.isNegative() || askTimeout.isZero()) throw new IllegalArgumentException("hwc.search.ask-timeout must be positive");
+  }
+
+  public static SearchSettings from(Config root) {
+    try {
+      Config c = root.getConfig("hwc.search");
+      return new SearchSettings(
+          c.getInt("episodes"),
+          c.getDouble("max-accuracy-loss"),
+          c.getLong("seed"),
+          HwcConfig.resolve(c.getString("reward.table")),
+          c.getDouble("reward.penalty"),
+          c.getBoolean("reward.interpolate"),
+          c.getString("journal-url"),
+          c.getDuration("ask-timeout"),
+          HwcConfig.resolve(root.getString("hwc.work-dir")),
+          ActionMapping.from(CompressionSettings.from(root)));
+    } catch (ConfigException e) {
+      throw new IllegalArgumentException("bad configuration: " + e.getMessage(), e);
+    }
+  }
+
+  /** The same settings with another work directory (tests, --work-dir). */
+  public SearchSettings withWorkDir(Path dir) {
+    return new SearchSettings(episodes, maxAccuracyLoss, seed, rewardTable, penalty, interpolate, journalUrl, askTimeout,
+        dir, actions);
+  }
+
+  public RewardTable loadRewardTable() {
+    return RewardTable.load(rewardTable, maxAccuracyLoss, penalty, interpolate);
+  }
+
+  /** The directory of one search: its lock file and agent checkpoints. */
+  public Path searchDir(String id) {
+    return workDir.resolve("searches").resolve(id);
+  }
+
+  /** The JDBC URL of the journal: the configured one, else an H2 file under the work directory. */
+  public String effectiveJournalUrl() {
+    if (!journalUrl.isBlank()) return journalUrl;
+    // AUTO_SERVER lets a second process (hwc journal, hwc searches) read the file while a search holds it.
+    return "jdbc:h2:file:" + workDir.resolve("journal").resolve("hwc").toAbsolutePath() + ";AUTO_SERVER=TRUE";
+  }
+}

@@ -1,0 +1,81 @@
+package dev.hwc.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.hwc.data.DataSettings;
+import dev.hwc.model.ModelIO;
+import dev.hwc.model.Network;
+import dev.hwc.model.ReferenceArchitectures;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.*;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+class CompressCommandTest {
+  @TempDir Path dir;
+
+  private record Run(int exit, String out, String err) {}
+
+  private static Run run(String... args) {
+    CommandLine cl = Hwc.commandLine();
+    StringWriter err = new StringWriter();
+    cl.setErr(new PrintWriter(err));
+    PrintStream old = System.out;
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    System.setOut(new PrintStream(out));
+    try {
+      return new Run(cl.execute(args), out.toString(), err.toString());
+    } finally {
+      System.setOut(old);
+    }
+  }
+
+  private Path lenet() {
+    Path model = dir.resolve("lenet5.zip");
+    ModelIO.save(ReferenceArchitectures.lenet5(1), model);
+    return model;
+  }
+
+  @Test void badUniformSpecIsOneLineAndExitTwo() {
+    Run r = run("compress", "--model", lenet().toString(), "--uniform", "0.3:FilterL1", "--out", dir.resolve("o").toString());
+    assertEquals(2, r.exit());
+    assertEquals("hwc compress: error: --uniform must be RATIO:ALGORITHM:WBITS:ABITS, was '0.3:FilterL1'", r.err().strip());
+  }
+
+  @Test void badPlanFileNamesTheLayerAndTheAlgorithm() throws Exception {
+    Path plan = dir.resolve("plan.json");
+    StringBuilder sb = new StringBuilder("{\"layers\":[");
+    String[] layers = {"conv1", "conv2", "fc1", "fc2", "fc3"};
+    for (int i = 0; i < layers.length; i++)
+      sb.append(i > 0 ? "," : "").append("{\"layer\":\"").append(layers[i]).append("\",\"decision\":{\"pruneRatio\":0.2,\"algorithm\":\"")
+          .append(i == 1 ? "Foo" : "Magnitude").append("\",\"weightBits\":8,\"activationBits\":8}}");
+    Files.writeString(plan, sb.append("]}").toString());
+    Run r = run("compress", "--model", lenet().toString(), "--plan", plan.toString(), "--out", dir.resolve("o").toString());
+    assertEquals(2, r.exit());
+    assertTrue(r.err().strip().startsWith("hwc compress: error: plan layer 'conv2': unknown algorithm 'Foo' (known: FilterL1, FilterL2, "), r.err());
+  }
+
+  @Test void writesTheThinnedModelPlanAndStats() throws Exception {
+    assumeTrue(Files.isDirectory(DataSettings.from(HwcConfig.load(null)).dir()), "skipped: Fashion-MNIST is not installed");
+    Path out = dir.resolve("out");
+    Run r = run("compress", "--model", lenet().toString(), "--uniform", "0.5:FilterL1:8:8", "--out", out.toString(), "--json");
+    assertEquals(0, r.exit(), r.err());
+    JsonNode j = new ObjectMapper().readTree(r.out());
+    // conv1 keeps 3 of 6 filters, conv2 8 of 16, fc1 60 of 120, fc2 42 of 84; the classifier keeps its 10 outputs
+    assertEquals(3 * 25 + 3 + 8 * 3 * 25 + 8 + 200 * 60 + 60 + 60 * 42 + 42 + 42 * 10 + 10, j.get("after").get("params").asLong());
+    assertEquals(j.get("after").get("testAccuracy").asDouble(), j.get("thinnedAccuracy").asDouble(), 1e-9);
+    Network thin = ModelIO.load(out.resolve("model.zip"));
+    assertEquals(j.get("after").get("params").asLong(), thin.totalParams());
+    assertTrue(Files.readString(out.resolve("plan.json")).contains("\"algorithm\":\"FilterL1\""));
+    assertEquals(5, new ObjectMapper().readTree(out.resolve("stats.json").toFile()).get("layers").size());
+  }
+}

@@ -1,0 +1,166 @@
+package dev.hwc.compress;
+
+import dev.hwc.model.ModelGraph;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class CompressorTest {
+  private static final List<String> ALGS = List.of("FilterL1", "Magnitude", "ChannelReconstruction", "FilterL2",
+      "ActivationAwareMagnitude", "FilterGeometricMedian", "BalancedMagnitude");
+
+  record Fixture(TestNetworks net, ModelGraph graph, Compressor compressor, INDArray images) {}
+
+  static Fixture fixture(String arch) {
+    TestNetworks net = TestNetworks.create(arch, 11);
+    ModelGraph graph = ModelGraph.of(net.nodes);
+    INDArray cal = TestNetworks.images(32, 1);
+    Calibration calibration = new Calibration(EagerForward.layerInputs(net.nodes, net.params, cal));
+    return new Fixture(net, graph, new Compressor(graph, net.params, calibration, CompressionSettings.defaults()), TestNetworks.images(16, 2));
+  }
+
+  /** Cycles through the seven algorithms, ratios 0.3–0.6 and bits 4–8, starting at {@code offset}. */
+  static CompressionPlan mixedPlan(ModelGraph g, int offset) {
+    List<CompressionPlan.LayerPlan> l = new ArrayList<>();
+    for (int i = 0; i < g.layers().size(); i++)
+      l.add(new CompressionPlan.LayerPlan(g.layers().get(i).name(), new LayerDecision(0.3 + 0.1 * ((i + offset) % 4),
+          ALGS.get((i + offset) % ALGS.size()), 4 + (i % 5), 8 - (i % 4))));
+    return new CompressionPlan(l);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"lenet5", "vgg-small", "resnet-small", "mobilenet-small"})
+  void thinnedNetworkEqualsTheEvaluationForm(String arch) {
+    Fixture f = fixture(arch);
+    for (int offset = 0; offset < ALGS.size(); offset += 4) {
+      CompressedModel m = f.compressor().apply(mixedPlan(f.graph(), offset));
+      Map<String, ActivationQuant> aq = new HashMap<>();
+      for (ActivationQuant a : m.activationQuant()) aq.put(a.layer(), a);
+      INDArray eval = EagerForward.output(f.net().nodes, m.evaluationParams(), f.images(), aq);
+      INDArray thin = EagerForward.output(m.thinnedNodes(), m.thinnedParams(), f.images(), aq);
+      double scale = Math.max(1, eval.amaxNumber().doubleValue());
+      double diff = eval.sub(thin).amaxNumber().doubleValue();
+      assertTrue(diff <= 1e-4 * scale, arch + " plan " + offset + ": max |eval - thinned| = " + diff + " (output scale " + scale + ")");
+      // a removed channel is exactly 0 after its BatchNorm in the evaluation form
+      Map<String, INDArray> evalNodes = EagerForward.run(f.net().nodes, m.evaluationParams(), f.images(), aq);
+      for (var n : f.net().nodes)
+        if (n instanceof dev.hwc.model.Node.BatchNorm bn && f.graph().isLayer(bn.input())) {
+          int[] kept = m.keptOutputChannels().get(bn.input());
+          java.util.Set<Integer> keptSet = new java.util.HashSet<>();
+          for (int k : kept) keptSet.add(k);
+          for (int c = 0; c < bn.channels(); c++)
+            if (!keptSet.contains(c))
+              assertEquals(0.0, evalNodes.get(bn.name()).get(org.nd4j.linalg.indexing.NDArrayIndex.all(),
+                  org.nd4j.linalg.indexing.NDArrayIndex.point(c)).amaxNumber().doubleValue(), 0.0, bn.name() + " channel " + c);
+        }
+      // something was actually removed, and the thinned graph is consistent
+      assertTrue(m.params() < f.graph().totalParams(), arch + ": params " + m.params() + " vs " + f.graph().totalParams());
+      ModelGraph thinGraph = ModelGraph.of(m.thinnedNodes());
+      for (LayerStats s : m.stats()) assertEquals(s.shape().macs(), thinGraph.layer(s.layer()).macs(), s.layer());
+    }
+  }
+
+  @Test void perChannelWeightQuantizationKeepsBothFormsEqual() {
+    TestNetworks net = TestNetworks.create("resnet-small", 4);
+    ModelGraph graph = ModelGraph.of(net.nodes);
+    Calibration cal = new Calibration(EagerForward.layerInputs(net.nodes, net.params, TestNetworks.images(16, 1)));
+    Compressor perChannel = new Compressor(graph, net.params, cal, CompressionSettings.defaults().withPerChannelWeights(true));
+    Compressor perLayer = new Compressor(graph, net.params, cal, CompressionSettings.defaults());
+    CompressionPlan plan = mixedPlan(graph, 5);
+    CompressedModel m = perChannel.apply(plan);
+    Map<String, ActivationQuant> aq = new HashMap<>();
+    for (ActivationQuant a : m.activationQuant()) aq.put(a.layer(), a);
+    INDArray x = TestNetworks.images(8, 2);
+    INDArray eval = EagerForward.output(net.nodes, m.evaluationParams(), x, aq);
+    INDArray thin = EagerForward.output(m.thinnedNodes(), m.thinnedParams(), x, aq);
+    assertTrue(eval.sub(thin).amaxNumber().doubleValue() <= 1e-4 * Math.max(1, eval.amaxNumber().doubleValue()));
+    // per-channel scales give different weights than one scale per layer
+    assertFalse(java.util.Arrays.equals(m.thinnedParams().get("block2_conv1/W").data().asFloat(),
+        perLayer.apply(plan).thinnedParams().get("block2_conv1/W").data().asFloat()));
+  }
+
+  @Test void samePlanGivesIdenticalWeights() {
+    Fixture f = fixture("resnet-small");
+    CompressionPlan plan = mixedPlan(f.graph(), 2);
+    CompressedModel a = f.compressor().apply(plan), b = f.compressor().apply(plan);
+    Fixture g = fixture("resnet-small");   // a fresh compressor (fresh caches) on the same model
+    CompressedModel c = g.compressor().apply(plan);
+    for (var e : a.thinnedParams().entrySet()) {
+      assertArrayEquals(e.getValue().data().asFloat(), b.thinnedParams().get(e.getKey()).data().asFloat(), e.getKey());
+      assertArrayEquals(e.getValue().data().asFloat(), c.thinnedParams().get(e.getKey()).data().asFloat(), e.getKey());
+    }
+    for (var e : a.evaluationParams().entrySet())
+      assertArrayEquals(e.getValue().data().asFloat(), c.evaluationParams().get(e.getKey()).data().asFloat(), e.getKey());
+    assertEquals(a.activationQuant(), c.activationQuant());
+    assertEquals(a.stats(), c.stats());
+  }
+
+  @Test void coarsePruningFollowsGroupsAndDepthwise() {
+    Fixture f = fixture("mobilenet-small");
+    Compressor.Session s = f.compressor().session();
+    // stem decides 16 -> 8 filters; dw1 follows (8 channels); pw1 reads 8
+    LayerStats stem = s.step("stem", new LayerDecision(0.5, "FilterL1", 8, 8));
+    assertEquals(8, stem.keptOutChannels());
+    LayerStats dw1 = s.step("dw1", new LayerDecision(0.5, "FilterL2", 8, 8));
+    assertEquals("none", dw1.appliedAlgorithm());
+    assertEquals(8, dw1.keptOutChannels());
+    assertEquals(8, dw1.keptInChannels());
+    LayerStats pw1 = s.step("pw1", new LayerDecision(0.25, "ChannelReconstruction", 8, 8));
+    // pw1 removes floor(0.25·8) = 2 more of stem's channels (through dw1), and refits
+    assertEquals("ChannelReconstruction", pw1.appliedAlgorithm());
+    assertEquals(6, pw1.keptInChannels());
+    assertEquals(32, pw1.keptOutChannels());
+    for (String l : List.of("dw2", "pw2", "dw3", "pw3", "fc")) s.step(l, new LayerDecision(0, "none", 8, 8));
+    CompressedModel m = s.finish();
+    Map<String, LayerStats> byName = new HashMap<>();
+    for (LayerStats st : m.stats()) byName.put(st.layer(), st);
+    assertEquals(6, byName.get("stem").keptOutChannels());
+    assertEquals(6, byName.get("dw1").keptOutChannels());
+    assertEquals(6, m.thinnedParams().get("dw1_bn/gamma").length());
+
+    Fixture r = fixture("resnet-small");
+    Compressor.Session rs = r.compressor().session();
+    rs.step("stem", new LayerDecision(0.5, "FilterL1", 8, 8));
+    rs.step("block1_conv1", new LayerDecision(0, "none", 8, 8));
+    LayerStats follower = rs.step("block1_conv2", new LayerDecision(0.75, "FilterL1", 8, 8));
+    assertEquals("none", follower.appliedAlgorithm());
+    assertEquals(4, follower.keptOutChannels());         // follows stem's selection, ignores its own ratio
+    LayerStats b2 = rs.step("block2_conv1", new LayerDecision(0.5, "ChannelReconstruction", 8, 8));
+    assertEquals("FilterL1 (fallback)", b2.appliedAlgorithm());   // its input is a residual group
+    assertEquals(8, b2.keptOutChannels());
+  }
+
+  @Test void badPlansFailWithOneReadableMessage() {
+    Fixture f = fixture("lenet5");
+    ModelGraph g = f.graph();
+    CompressionPlan ok = mixedPlan(g, 0);
+    List<CompressionPlan.LayerPlan> l = new ArrayList<>(ok.layers());
+    l.set(1, new CompressionPlan.LayerPlan("conv2", new LayerDecision(0.5, "Foo", 8, 8)));
+    assertEquals("plan layer 'conv2': unknown algorithm 'Foo' (known: FilterL1, FilterL2, FilterGeometricMedian, ChannelReconstruction, "
+        + "Magnitude, ActivationAwareMagnitude, BalancedMagnitude, none)", message(f, new CompressionPlan(l)));
+    l.set(1, new CompressionPlan.LayerPlan("conv2", new LayerDecision(0.9, "Magnitude", 8, 8)));
+    assertEquals("plan layer 'conv2': pruneRatio 0.9 outside hwc.compress.ratio-range [0.0, 0.8]", message(f, new CompressionPlan(l)));
+    l.set(1, new CompressionPlan.LayerPlan("conv2", new LayerDecision(0.5, "Magnitude", 9, 8)));
+    assertEquals("plan layer 'conv2': weightBits 9 outside hwc.compress.bits-range [2, 8]", message(f, new CompressionPlan(l)));
+    l.set(1, new CompressionPlan.LayerPlan("conv9", new LayerDecision(0.5, "Magnitude", 8, 8)));
+    assertEquals("plan layer 'conv9': no such prunable layer (layers: conv1, conv2, fc1, fc2, fc3)", message(f, new CompressionPlan(l)));
+    assertEquals("plan has 4 layers, the model has 5 prunable layers (conv1, conv2, fc1, fc2, fc3)",
+        message(f, new CompressionPlan(ok.layers().subList(0, 4))));
+    List<CompressionPlan.LayerPlan> swapped = new ArrayList<>(ok.layers());
+    swapped.set(0, ok.layers().get(1));
+    swapped.set(1, ok.layers().get(0));
+    assertEquals("plan layer 'conv2' is at position 0, expected 'conv1' (layers in topological order)", message(f, new CompressionPlan(swapped)));
+  }
+
+  private static String message(Fixture f, CompressionPlan p) {
+    return assertThrows(IllegalArgumentException.class, () -> f.compressor().apply(p)).getMessage();
+  }
+}

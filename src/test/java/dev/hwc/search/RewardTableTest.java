@@ -1,0 +1,81 @@
+package dev.hwc.search;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+class RewardTableTest {
+  // rows: loss bins 0..0.5 (centre 0.25) and 0.5..1 (centre 0.75); columns: energy bins 0..20 (10), 20..40 (30)
+  private static final List<String> SMALL = List.of(
+      "# comment",
+      "loss\\energy,0..20,20..40",
+      "",
+      "0..0.5,1,3",
+      "0.5..1,0,2");
+
+  private static RewardTable small(boolean interpolate) {
+    return RewardTable.parse(SMALL, "t.csv", 1.0, -10, interpolate);
+  }
+
+  @Test void withoutInterpolationAPointGetsItsBinsValue() {
+    RewardTable t = small(false);
+    assertEquals(1, t.reward(0.1, 5));
+    assertEquals(3, t.reward(0.49, 20));   // 20 is the lower edge of the second energy bin
+    assertEquals(0, t.reward(0.5, 19.9));
+    assertEquals(2, t.reward(1.0, 99));    // above the last energy bin: the last bin
+    assertEquals(1, t.reward(-0.3, -4));   // accuracy gained, energy grown: the first bins
+  }
+
+  @Test void interpolatesBilinearlyBetweenBinCentres() {
+    RewardTable t = small(true);
+    // loss 0.5 is halfway between centres 0.25 and 0.75; energy 20 halfway between 10 and 30:
+    // top (1+3)/2 = 2, bottom (0+2)/2 = 1, middle 1.5
+    assertEquals(1.5, t.reward(0.5, 20), 1e-12);
+    // loss 0.25 is the top row centre; energy 25 is (25-10)/20 = 0.75 of the way from 10 to 30: 1 + 0.75*(3-1)
+    assertEquals(2.5, t.reward(0.25, 25), 1e-12);
+    // outside the outer centres the value is clamped to the edge centres
+    assertEquals(1, t.reward(0.0, 0), 1e-12);
+    assertEquals(2, t.reward(1.0, 40), 1e-12);
+  }
+
+  @Test void pastTheLossBoundTheRewardIsThePenalty() {
+    RewardTable t = small(true);
+    assertEquals(-10, t.reward(1.0001, 90));
+    assertEquals(2, t.reward(1.0, 90), 1e-12);
+  }
+
+  @Test void shippedTableLoadsAndFollowsItsFormula() {
+    RewardTable t = RewardTable.load(Path.of("conf/reward-lut.csv"), 1.0, -10, true);
+    assertEquals(8, t.lossBins().size());
+    assertEquals(10, t.energyBins().size());
+    // the file holds E/10 - 2L at bin centres, so interpolation inside the centres reproduces it: 2 - 0.5
+    assertEquals(1.5, t.reward(0.25, 20), 1e-9);
+    assertEquals(-10, t.reward(1.5, 50));
+  }
+
+  @Test void malformedRowsNameFileAndLine() {
+    var e = assertThrows(IllegalArgumentException.class, () -> RewardTable.parse(
+        List.of("h,0..20,20..40", "0..1,1,abc"), "r.csv", 1.0, -10, true));
+    assertEquals("r.csv:2: reward in column 3 'abc' is not a finite number", e.getMessage());
+
+    e = assertThrows(IllegalArgumentException.class, () -> RewardTable.parse(
+        List.of("h,0..20,20..40", "0..1,1"), "r.csv", 1.0, -10, true));
+    assertEquals("r.csv:2: expected 3 cells (a loss bin and 2 rewards), found 2", e.getMessage());
+
+    e = assertThrows(IllegalArgumentException.class, () -> RewardTable.parse(
+        List.of("# x", "h,0..20,25..40", "0..1,1,2"), "r.csv", 1.0, -10, true));
+    assertEquals("r.csv:2: energy-reduction bins not contiguous: 0.0..20.0 then 25.0..40.0", e.getMessage());
+
+    e = assertThrows(IllegalArgumentException.class, () -> RewardTable.parse(
+        List.of("h,0..20", "0..0.5,1", "0.5-1,2"), "r.csv", 1.0, -10, true));
+    assertEquals("r.csv:3: accuracy-loss bin '0.5-1' is not lo..hi", e.getMessage());
+
+    e = assertThrows(IllegalArgumentException.class, () -> RewardTable.parse(
+        List.of("h,0..20", "0..0.5,1"), "r.csv", 1.0, -10, true));
+    assertEquals("r.csv: accuracy-loss bins end at 0.5 but hwc.search.max-accuracy-loss is 1.0", e.getMessage());
+  }
+}
