@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.typesafe.config.Config;
 import dev.hwc.data.DataSplits;
-import dev.hwc.data.Dataset;
 import dev.hwc.model.EvaluationSettings;
 import dev.hwc.model.Evaluator;
 import dev.hwc.model.ExecutableNetwork;
@@ -22,7 +21,7 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code hwc bench early-rejection}: what early rejection saves and whether it ever changes a verdict, on a grid of
- * uniform stand-in candidates (every bit-width × pruning fractions). Each candidate is evaluated on the whole search
+ * uniform candidates from the compression engine (every bit-width × pruning fractions). Each candidate is evaluated on the whole search
  * subset and again with the rule; a verdict differs when a rejected candidate would have passed on the whole subset.
  */
 @Command(name = "early-rejection", mixinStandardHelpOptions = true,
@@ -59,9 +58,10 @@ public final class BenchEarlyRejectionCommand implements Callable<Integer> {
     Network net = BenchEvalCommand.load(model);
     DataSplits splits = DataSplits.load(data.settings(cfg));
     Evaluator.Batches search = Evaluator.Batches.of(splits.search(), b);
-    Dataset calib = splits.calibration().limit(256);
 
     ExecutableNetwork exec = ExecutableNetwork.withActivationQuantization(net);
+    exec.restoreBase();
+    exec.clearActivationQuant();
     Evaluator.evaluate(exec, search); // warm-up
     double baseline = Evaluator.evaluate(exec, search).accuracy();
     Evaluator.EarlyRejection rule = new Evaluator.EarlyRejection(baseline, loss, es.confidence());
@@ -70,8 +70,7 @@ public final class BenchEarlyRejectionCommand implements Callable<Integer> {
     int changed = 0;
     for (int bit : bits)
       for (double p : prunes) {
-        exec.restoreBase();
-        BenchEvalCommand.compressInPlace(exec, calib, bit, p);
+        BenchEvalCommand.compressInPlace(exec, cfg, splits.calibration(), bit, p);
         Evaluator.Outcome f = Evaluator.evaluate(exec, search);
         Evaluator.Outcome e = Evaluator.evaluate(exec, search, rule);
         boolean passes = (baseline - f.accuracy()) * 100 <= loss;

@@ -3,16 +3,23 @@ package dev.hwc.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.typesafe.config.Config;
+import dev.hwc.compress.Calibration;
+import dev.hwc.compress.CompressedModel;
+import dev.hwc.compress.CompressionPlan;
+import dev.hwc.compress.CompressionSettings;
+import dev.hwc.compress.Compressor;
+import dev.hwc.compress.LayerDecision;
+import dev.hwc.compress.Pruners;
 import dev.hwc.data.DataSplits;
 import dev.hwc.data.Dataset;
 import dev.hwc.model.EvalBench;
 import dev.hwc.model.Evaluator;
 import dev.hwc.model.ExecutableNetwork;
 import dev.hwc.model.LayerShape;
+import dev.hwc.model.ModelGraph;
 import dev.hwc.model.ModelIO;
 import dev.hwc.model.Network;
 import dev.hwc.model.ReferenceArchitectures;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -20,13 +27,14 @@ import picocli.CommandLine.Option;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /**
  * {@code hwc bench eval}: how close the search's evaluation path runs to the machine. Times (a) the dense model,
- * (b) a compressed candidate through the evaluation path (weights pruned and quantize-dequantized in place,
+ * (b) a compressed candidate through the evaluation path ({@link Compressor} plan applied in place,
  * activation quantize-dequantize hooks on at every prunable layer) and (c) ND4J's single-precision GEMM, all in one
  * JVM, interleaved round by round ({@link EvalBench#compare}), medians of {@code --runs} rounds after {@code --warmup}.
  */
@@ -72,7 +80,7 @@ public final class BenchEvalCommand implements Callable<Integer> {
     Evaluator.Batches batches = Evaluator.Batches.of(search, b);
     ExecutableNetwork dense = ExecutableNetwork.of(net);
     ExecutableNetwork cand = ExecutableNetwork.withActivationQuantization(net);
-    compressInPlace(cand, splits.calibration().limit(256), bits, prune);
+    compressInPlace(cand, cfg, splits.calibration(), bits, prune);
     EvalBench.Comparison r = EvalBench.compare(dense, cand, batches, gemmSize, warmup, runs);
     Figures f = new Figures(model, search.size(), b, net.totalMacs(), System.getenv().getOrDefault("OMP_NUM_THREADS", "unset"),
         loadBefore, loadAverage(), r.dense(), r.candidate(), r.gemm(), r.denseOverGemm(), r.candidateOverDense(),
@@ -93,42 +101,22 @@ public final class BenchEvalCommand implements Callable<Integer> {
   }
 
   /**
-   * A stand-in candidate written into the live weights: per prunable layer the {@code prune} smallest-|w| weights
-   * zeroed and the rest symmetric {@code bits}-bit quantize-dequantized; each layer's input quantized to {@code bits}
-   * bits over the range seen on the calibration images (unsigned when it never goes negative). Its cost through the
-   * evaluation path is that of any plan, which only changes values.
+   * The candidate, written into the live weights by the compression engine: every prunable layer magnitude-pruned by
+   * {@code prune} with {@code bits}-bit weights and inputs (first and last layer pinned as configured), then
+   * {@link CompressedModel#applyTo} — the search's own fast path. Its cost through the evaluation path is that of any
+   * plan, which only changes values.
    */
-  static void compressInPlace(ExecutableNetwork exec, Dataset calibration, int bits, double prune) {
-    INDArray x = calibration.images();
-    for (LayerShape s : exec.network().layerShapes()) {
-      INDArray w = exec.param(s.name() + "/W");
-      float[] v = w.dup('c').data().asFloat();
-      float[] mag = new float[v.length];
-      for (int i = 0; i < v.length; i++) mag[i] = Math.abs(v[i]);
-      Arrays.sort(mag);
-      float cut = mag[(int) Math.floor(prune * (v.length - 1))];
-      float max = mag[mag.length - 1];
-      double scale = max > 0 ? max / ((1 << (bits - 1)) - 1) : 1;
-      int pruned = 0, target = (int) Math.round(prune * v.length);
-      for (int i = 0; i < v.length; i++) {
-        if (Math.abs(v[i]) <= cut && pruned < target) { v[i] = 0; pruned++; }
-        else v[i] = (float) (Math.round(v[i] / scale) * scale);
-      }
-      w.assign(org.nd4j.linalg.factory.Nd4j.create(v, w.shape(), 'c'));
-    }
+  static void compressInPlace(ExecutableNetwork exec, Config cfg, Dataset calibration, int bits, double prune) {
+    CompressionSettings cs = CompressionSettings.from(cfg);
+    exec.restoreBase();
     exec.clearActivationQuant();
-    for (LayerShape s : exec.network().layerShapes()) {
-      INDArray act = exec.activations(s.name(), x);
-      double lo = act.minNumber().doubleValue(), hi = act.maxNumber().doubleValue();
-      if (lo >= 0) {
-        int levels = (1 << bits) - 1;
-        exec.setActivationQuant(s.name(), hi > 0 ? hi / levels : 1, 0, levels);
-      } else {
-        int q = (1 << (bits - 1)) - 1;
-        double m = Math.max(-lo, hi);
-        exec.setActivationQuant(s.name(), m > 0 ? m / q : 1, -q, q);
-      }
-    }
+    Network net = exec.network();
+    Compressor compressor = new Compressor(ModelGraph.of(net), net.params(),
+        Calibration.collect(exec, calibration, cs.calibrationImages(), 128), cs);
+    List<CompressionPlan.LayerPlan> plan = new ArrayList<>();
+    for (LayerShape s : net.layerShapes())
+      plan.add(new CompressionPlan.LayerPlan(s.name(), new LayerDecision(prune, prune > 0 ? "Magnitude" : Pruners.NONE, bits, bits)));
+    compressor.apply(new CompressionPlan(plan)).applyTo(exec);
   }
 
   private static String loadAverage() {

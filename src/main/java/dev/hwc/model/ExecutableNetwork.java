@@ -21,7 +21,8 @@ import java.util.TreeMap;
  * over the activation; one always on costs 5, and the fused fake-quant op one (used for unsigned grids
  * {@code [0, 2^b − 1]}, the usual case after ReLU). So there is one graph per set of switched-on hooks and their form,
  * built on first use and cached (the search only ever uses "none" and "all, unsigned"); every graph shares the same
- * parameter and hook arrays, so writing a weight, a scale or a bit count reaches all of them.
+ * parameter and hook arrays, so writing a weight or a scale reaches all of them, and a graph's fused ops get the
+ * current bit counts before each run.
  */
 public final class ExecutableNetwork {
   private final Network network;
@@ -29,12 +30,14 @@ public final class ExecutableNetwork {
   private final String logits;
   /** Parameters (FLOAT) and hook scalars ({@code <layer>/aq_scale|aq_lo|aq_hi}), shared by every graph. */
   private final Map<String, INDArray> arrays = new HashMap<>();
-  /** Switched-on hooks: layer → its fused-op state, or null for the general 5-op form. */
-  private final Map<String, SameDiffGraph.FakeQuant> on = new TreeMap<>();
+  /** Switched-on hooks: layer → its fused op's bit count, or 0 for the general 5-op form. */
+  private final Map<String, Integer> on = new TreeMap<>();
+  /** A built graph and its fused ops (layer → op state), whose bit counts are synced from {@link #on} before each run. */
+  private record Graph(SameDiff sd, Map<String, SameDiffGraph.FakeQuant> fused) {}
   /** Graphs by (layer → uses the fused op) of their switched-on hooks. */
-  private final Map<Map<String, Boolean>, SameDiff> graphs = new java.util.LinkedHashMap<>(16, 0.75f, true) {
+  private final Map<Map<String, Boolean>, Graph> graphs = new java.util.LinkedHashMap<>(16, 0.75f, true) {
     // a search needs two; the cap keeps odd hook mixes from piling up graphs (and their session caches)
-    @Override protected boolean removeEldestEntry(Map.Entry<Map<String, Boolean>, SameDiff> eldest) {
+    @Override protected boolean removeEldestEntry(Map.Entry<Map<String, Boolean>, Graph> eldest) {
       return size() > MAX_GRAPHS;
     }
   };
@@ -56,18 +59,19 @@ public final class ExecutableNetwork {
     graph(); // the plain graph: fails here, not at the first output, on an unsupported network
   }
 
-  /** The graph for the hooks switched on now. */
+  /** The graph for the hooks switched on now, with its fused ops set to the current bit counts. */
   private SameDiff graph() {
     Map<String, Boolean> key = new TreeMap<>();
-    for (Map.Entry<String, SameDiffGraph.FakeQuant> e : on.entrySet()) key.put(e.getKey(), e.getValue() != null);
-    SameDiff sd = graphs.get(key);
-    if (sd == null) {
+    for (Map.Entry<String, Integer> e : on.entrySet()) key.put(e.getKey(), e.getValue() > 0);
+    Graph g = graphs.get(key);
+    if (g == null) {
       Map<String, SameDiffGraph.FakeQuant> fused = new HashMap<>();
-      for (Map.Entry<String, SameDiffGraph.FakeQuant> e : on.entrySet()) if (e.getValue() != null) fused.put(e.getKey(), e.getValue());
-      sd = SameDiffGraph.build(network, on.keySet(), arrays, fused);
-      graphs.put(Map.copyOf(key), sd);
+      for (Map.Entry<String, Integer> e : on.entrySet()) if (e.getValue() > 0) fused.put(e.getKey(), new SameDiffGraph.FakeQuant(e.getValue()));
+      g = new Graph(SameDiffGraph.build(network, on.keySet(), arrays, fused), Map.copyOf(fused));
+      graphs.put(Map.copyOf(key), g);
     }
-    return sd;
+    for (Map.Entry<String, SameDiffGraph.FakeQuant> e : g.fused().entrySet()) e.getValue().setBits(on.get(e.getKey()));
+    return g.sd();
   }
 
   /** Plain inference form. */
@@ -149,15 +153,11 @@ public final class ExecutableNetwork {
     arrays.get(layer + "/aq_lo").assign(lo);
     arrays.get(layer + "/aq_hi").assign(hi);
     int bits = fusedBits((float) scale, lo, hi);
-    if (bits == 0) {
-      on.put(layer, null);
-      return;
+    if (bits > 0) {
+      arrays.get(layer + "/aq_min").assign(0f);
+      arrays.get(layer + "/aq_max").assign(fusedMax((float) scale, (int) hi));
     }
-    arrays.get(layer + "/aq_min").assign(0f);
-    arrays.get(layer + "/aq_max").assign(fusedMax((float) scale, (int) hi));
-    SameDiffGraph.FakeQuant fq = on.get(layer);
-    if (fq == null) on.put(layer, new SameDiffGraph.FakeQuant(bits));
-    else fq.setBits(bits);
+    on.put(layer, bits);
   }
 
   /**

@@ -57,8 +57,8 @@ final class SameDiffGraph {
   }
 
   /**
-   * A layer whose always-on hook is the fused fake-quant op: {@code bits} is read at every execution, so a new
-   * bit-width reaches a built graph by {@link #setBits} (min and max are graph variables {@code <layer>/aq_min|aq_max}).
+   * The fused fake-quant op of one layer in one graph: {@code bits} is read at every execution, so a new bit-width
+   * reaches the built graph by {@link #setBits} (min and max are graph variables {@code <layer>/aq_min|aq_max}).
    */
   static final class FakeQuant {
     private int bits;
@@ -69,6 +69,7 @@ final class SameDiffGraph {
     }
 
     void setBits(int bits) {
+      if (bits == this.bits) return;
       this.bits = bits;
       if (op != null) op.setBits(bits);
     }

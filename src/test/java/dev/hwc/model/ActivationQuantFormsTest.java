@@ -91,4 +91,18 @@ class ActivationQuantFormsTest {
     net.setActivationQuant("fc", 0.05f, 0, 63);
     check(net, 0.05f, 0, 63, 9);
   }
+
+  @Test
+  void bitCountReachesACachedGraphAfterClearing() {
+    // the search's sequence: clear every hook, then set them all (CompressedModel.applyTo), episode after episode
+    ExecutableNetwork net = ExecutableNetwork.withActivationQuantization(identity(), Set.of("fc"));
+    long seed = 50;
+    for (int bits : new int[]{2, 8, 5, 2, 8}) {
+      net.clearActivationQuant();
+      net.output(Nd4j.zeros(DataType.FLOAT, 1, 1, 1, N));
+      int hi = (1 << bits) - 1;
+      net.setActivationQuant("fc", 0.05f, 0, hi);
+      check(net, 0.05f, 0, hi, seed++);
+    }
+  }
 }
