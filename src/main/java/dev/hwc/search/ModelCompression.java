@@ -8,6 +8,7 @@ import dev.hwc.compress.Compressor;
 import dev.hwc.compress.LayerDecision;
 import dev.hwc.compress.LayerStats;
 import dev.hwc.data.DataSplits;
+import dev.hwc.model.EvaluationSettings;
 import dev.hwc.model.Evaluator;
 import dev.hwc.model.ExecutableNetwork;
 import dev.hwc.model.LayerShape;
@@ -29,22 +30,32 @@ public final class ModelCompression implements CompressionBackend {
   private final ExecutableNetwork exec;
   private final Compressor compressor;
   private final CompressionSettings settings;
-  private final int batch;
+  private final EvaluationSettings evaluation;
+  private final double maxLossPoints;
+  private final Evaluator.Batches searchBatches;
   private final List<LayerShape> layers;
   private Double baseline;
   private Compressor.Session session;
   private int sessionSteps;
   private int evaluations;
 
-  public ModelCompression(Network base, String modelFingerprint, DataSplits splits, CompressionSettings settings, int evalBatch) {
+  /**
+   * @param maxLossPoints the search's accuracy-loss bound: with early rejection on, an evaluation stops once the
+   *                      plan is known (at the configured confidence) to lose more than this
+   */
+  public ModelCompression(Network base, String modelFingerprint, DataSplits splits, CompressionSettings settings,
+                          EvaluationSettings evaluation, double maxLossPoints) {
     this.modelFingerprint = modelFingerprint;
     this.splits = splits;
     this.settings = settings;
-    this.batch = evalBatch;
+    this.evaluation = evaluation;
+    this.maxLossPoints = maxLossPoints;
     this.graph = ModelGraph.of(base);
     this.exec = ExecutableNetwork.withActivationQuantization(base);
     this.compressor = new Compressor(graph, base.params(),
-        Calibration.collect(exec, splits.calibration(), settings.calibrationImages(), evalBatch), settings);
+        Calibration.collect(exec, splits.calibration(), settings.calibrationImages(), evaluation.batchSize()), settings);
+    // Cut the search subset into batches once per worker, not once per episode.
+    this.searchBatches = Evaluator.Batches.of(splits.search(), evaluation.batchSize());
     this.layers = graph.layers().stream().map(ModelGraph.Layer::shape).toList();
   }
 
@@ -62,7 +73,7 @@ public final class ModelCompression implements CompressionBackend {
     if (baseline == null) {
       exec.restoreBase();
       exec.clearActivationQuant();
-      baseline = Evaluator.evaluate(exec, splits.search(), batch).accuracy();
+      baseline = Evaluator.evaluate(exec, searchBatches).accuracy();
     }
     return baseline;
   }
@@ -86,8 +97,12 @@ public final class ModelCompression implements CompressionBackend {
     // The episode's session already holds every step; a plan from elsewhere is applied afresh.
     CompressedModel m = session != null && sessionSteps == graph.layers().size() ? session.finish() : compressor.apply(plan);
     session = null;
+    // The baseline (measured once, on the base weights) must be known before the plan overwrites them.
+    Evaluator.EarlyRejection early = evaluation.earlyRejection(baselineAccuracy(), maxLossPoints);
     m.applyTo(exec);
-    double acc = Evaluator.evaluate(exec, splits.search(), batch).accuracy();
+    // An early-rejected plan reports its accuracy so far: past the bound with ≥ the configured confidence, so the
+    // reward table gives it the penalty as a full evaluation would (up to the estimate's noise).
+    double acc = Evaluator.evaluate(exec, searchBatches, early).accuracy();
     // Off-heap buffers are freed only when their Java wrappers are collected (STACK.md pitfall 4).
     if (++evaluations % 10 == 0) System.gc();
     return acc;

@@ -9,6 +9,7 @@ import dev.hwc.energy.Accelerator;
 import dev.hwc.energy.EnergySettings;
 import dev.hwc.energy.ModelEnergy;
 import dev.hwc.energy.RowStationaryModel;
+import dev.hwc.model.EvaluationSettings;
 import dev.hwc.model.ModelIO;
 import dev.hwc.model.Network;
 import dev.hwc.rl.CompositeAgent;
@@ -27,7 +28,8 @@ public final class RealParts implements PartsFactory {
     Network net = ModelIO.load(model);
     DataSplits splits = DataSplits.load(DataSettings.from(root));
     CompressionSettings cs = CompressionSettings.from(root);
-    var compression = new ModelCompression(net, fingerprint(model), splits, cs, root.getInt("hwc.model.eval-batch-size"));
+    var compression = new ModelCompression(net, fingerprint(model), splits, cs, EvaluationSettings.from(root),
+        root.getDouble("hwc.search.max-accuracy-loss"));
 
     EnergySettings es = EnergySettings.fromConfig(root.getConfig("hwc.energy"));
     Path hw = hardware != null ? hardware : HwcConfig.resolve(es.hardware());
