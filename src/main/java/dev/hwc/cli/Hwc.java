@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
     version = "hwc 0.1.0",
     description = "Hardware-aware DNN compression: searches per-layer pruning and mixed precision for minimum Eyeriss energy.",
     subcommands = {CommandLine.HelpCommand.class, TrainCommand.class, InfoCommand.class, EvaluateCommand.class, EnergyCommand.class,
-        CompressCommand.class, SearchCommand.class, ResumeCommand.class, SearchesCommand.class, JournalCommand.class})
+        CompressCommand.class, ImportCommand.class, SearchCommand.class, ResumeCommand.class, SearchesCommand.class, JournalCommand.class})
 public final class Hwc implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -58,11 +58,11 @@ class ReferenceArchitecturesTest {
   @Test
   void mobilenetSmall() {
     Network net = ReferenceArchitectures.mobilenetSmall(1);
-    // stem 784·16·9 = 112,896; dw1 784·16·9 = 112,896; pw1 784·32·16 = 401,408
-    // dw2 (stride 2, 14×14) 196·32·9 = 56,448; pw2 196·64·32 = 401,408
-    // dw3 (stride 2, 7×7) 49·64·9 = 28,224; pw3 49·128·64 = 401,408; fc 128·10 = 1,280
-    assertEquals(112_896 + 112_896 + 401_408 + 56_448 + 401_408 + 28_224 + 401_408 + 1_280, net.totalMacs());
-    assertEquals(1_515_968, net.totalMacs());
+    // stem (stride 2, (28+2-3)/2+1 = 14): 196·16·9 = 28,224; dw1 (14×14) 196·16·9 = 28,224; pw1 196·32·16 = 100,352
+    // dw2 (stride 2, 7×7) 49·32·9 = 14,112; pw2 49·64·32 = 100,352
+    // dw3 (7×7) 49·64·9 = 28,224; pw3 49·128·64 = 401,408; fc 128·10 = 1,280
+    assertEquals(28_224 + 28_224 + 100_352 + 14_112 + 100_352 + 28_224 + 401_408 + 1_280, net.totalMacs());
+    assertEquals(702_176, net.totalMacs());
     assertEquals(LayerKind.DEPTHWISE_CONV, net.layerShape("dw2").kind());
     assertEquals(32, net.layerShape("dw2").groups());
     assertRuns(net);
