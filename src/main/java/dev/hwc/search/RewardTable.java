@@ -44,6 +44,17 @@ public final class RewardTable {
     }
   }
 
+  /**
+   * Losses are (baseline − accuracy)·100 with accuracies count/N, so a loss of exactly the bound (e.g. 89.58 − 88.58)
+   * comes out as 1.0000000000000009; within this much of the bound it counts as inside.
+   */
+  public static final double LOSS_TOLERANCE = 1e-9;
+
+  /** Whether a loss lies within the bound (allowing {@link #LOSS_TOLERANCE} of floating-point error). */
+  public static boolean withinBound(double accuracyLossPoints, double maxAccuracyLoss) {
+    return accuracyLossPoints <= maxAccuracyLoss + LOSS_TOLERANCE;
+  }
+
   private final List<Bin> lossBins;
   private final List<Bin> energyBins;
   private final double[][] values;
@@ -116,7 +127,7 @@ public final class RewardTable {
   public double reward(double accuracyLossPoints, double energyReductionPercent) {
     if (Double.isNaN(accuracyLossPoints) || Double.isNaN(energyReductionPercent))
       throw new IllegalArgumentException("reward of NaN: loss " + accuracyLossPoints + ", reduction " + energyReductionPercent);
-    if (accuracyLossPoints > maxAccuracyLoss) return penalty.of(accuracyLossPoints - maxAccuracyLoss);
+    if (!withinBound(accuracyLossPoints, maxAccuracyLoss)) return penalty.of(accuracyLossPoints - maxAccuracyLoss);
     if (!interpolate) return values[binOf(lossBins, accuracyLossPoints)][binOf(energyBins, energyReductionPercent)];
     double[] li = between(lossBins, accuracyLossPoints);
     double[] ei = between(energyBins, energyReductionPercent);

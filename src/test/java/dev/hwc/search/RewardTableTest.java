@@ -60,8 +60,10 @@ class RewardTableTest {
     assertEquals(-10, t.reward(48, 50), 1e-12);
     // a smaller violation is always better
     assertTrue(t.reward(1.2, 0) > t.reward(6.0, 90));
-    // at the bound the table still applies
+    // at the bound the table still applies, also when the subtraction that made the loss rounded up
     assertEquals(2, t.reward(1.0, 90), 1e-12);
+    assertEquals(2, t.reward(1.0000000000000009, 90), 1e-12);
+    assertEquals(-2.0000002, t.reward(1.000001, 90), 1e-12);  // -2 - 0.2*1e-6
     assertEquals(-10, t.graded().floor());
   }
 
