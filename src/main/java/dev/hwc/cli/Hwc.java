@@ -9,8 +9,10 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "hwc 0.1.0",
     description = "Hardware-aware DNN compression: searches per-layer pruning and mixed precision for minimum Eyeriss energy.",
-    subcommands = {CommandLine.HelpCommand.class, TrainCommand.class, InfoCommand.class, EvaluateCommand.class, EnergyCommand.class,
-        CompressCommand.class, ImportCommand.class, SearchCommand.class, ResumeCommand.class, SearchesCommand.class, JournalCommand.class})
+    subcommands = {CommandLine.HelpCommand.class, TrainCommand.class, InfoCommand.class, EvaluateCommand.class,
+        DemoCommand.class, SearchCommand.class, ResumeCommand.class, SearchesCommand.class, JournalCommand.class,
+        ReportCommand.class, RescoreCommand.class, CompressCommand.class, EnergyCommand.class, ImportCommand.class,
+        BenchCommand.class})
 public final class Hwc implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -3,29 +3,75 @@ package dev.hwc.model;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * A {@link Network} ready to run: an inference-mode SameDiff graph whose weights are variables that can be rewritten
  * in place between evaluations (no rebuild, no re-allocation). Optionally the inputs of chosen prunable layers are
  * fake-quantized, with scale and range settable per evaluation. Not thread-safe: one per worker.
+ *
+ * <p>Speed (docs/performance.md): a hook that is switched on and off inside the graph costs 9 element-wise passes
+ * over the activation; one always on costs 5, and the fused fake-quant op one (used for unsigned grids
+ * {@code [0, 2^b − 1]}, the usual case after ReLU). So there is one graph per set of switched-on hooks and their form,
+ * built on first use and cached (the search only ever uses "none" and "all, unsigned"); every graph shares the same
+ * parameter and hook arrays, so writing a weight or a scale reaches all of them, and a graph's fused ops get the
+ * current bit counts before each run.
  */
 public final class ExecutableNetwork {
   private final Network network;
-  private final SameDiff sd;
   private final Set<String> quantizedInputs;
   private final String logits;
+  /** Parameters (FLOAT) and hook scalars ({@code <layer>/aq_scale|aq_lo|aq_hi}), shared by every graph. */
+  private final Map<String, INDArray> arrays = new HashMap<>();
+  /** Switched-on hooks: layer → its fused op's bit count, or 0 for the general 5-op form. */
+  private final Map<String, Integer> on = new TreeMap<>();
+  /** A built graph and its fused ops (layer → op state), whose bit counts are synced from {@link #on} before each run. */
+  private record Graph(SameDiff sd, Map<String, SameDiffGraph.FakeQuant> fused) {}
+  /** Graphs by (layer → uses the fused op) of their switched-on hooks. */
+  private final Map<Map<String, Boolean>, Graph> graphs = new java.util.LinkedHashMap<>(16, 0.75f, true) {
+    // a search needs two; the cap keeps odd hook mixes from piling up graphs (and their session caches)
+    @Override protected boolean removeEldestEntry(Map.Entry<Map<String, Boolean>, Graph> eldest) {
+      return size() > MAX_GRAPHS;
+    }
+  };
+  private static final int MAX_GRAPHS = 6;
 
   private ExecutableNetwork(Network network, Set<String> quantizedInputs) {
     this.network = network;
     this.quantizedInputs = Set.copyOf(quantizedInputs);
-    this.sd = SameDiffGraph.build(network, false, this.quantizedInputs);
+    for (String q : this.quantizedInputs) network.layerShape(q); // fails naming an unknown layer
     this.logits = SameDiffGraph.out(network.nodes().get(network.nodes().size() - 1).name());
+    for (Map.Entry<String, INDArray> e : network.params().entrySet()) arrays.put(e.getKey(), e.getValue().castTo(DataType.FLOAT).dup());
+    for (String q : this.quantizedInputs) {
+      arrays.put(q + "/aq_scale", Nd4j.scalar(DataType.FLOAT, 1f));
+      arrays.put(q + "/aq_lo", Nd4j.scalar(DataType.FLOAT, -1e30f));
+      arrays.put(q + "/aq_hi", Nd4j.scalar(DataType.FLOAT, 1e30f));
+      arrays.put(q + "/aq_min", Nd4j.scalar(DataType.FLOAT, 0f));
+      arrays.put(q + "/aq_max", Nd4j.scalar(DataType.FLOAT, 1f));
+    }
+    graph(); // the plain graph: fails here, not at the first output, on an unsupported network
+  }
+
+  /** The graph for the hooks switched on now, with its fused ops set to the current bit counts. */
+  private SameDiff graph() {
+    Map<String, Boolean> key = new TreeMap<>();
+    for (Map.Entry<String, Integer> e : on.entrySet()) key.put(e.getKey(), e.getValue() > 0);
+    Graph g = graphs.get(key);
+    if (g == null) {
+      Map<String, SameDiffGraph.FakeQuant> fused = new HashMap<>();
+      for (Map.Entry<String, Integer> e : on.entrySet()) if (e.getValue() > 0) fused.put(e.getKey(), new SameDiffGraph.FakeQuant(e.getValue()));
+      g = new Graph(SameDiffGraph.build(network, on.keySet(), arrays, fused), Map.copyOf(fused));
+      graphs.put(Map.copyOf(key), g);
+    }
+    for (Map.Entry<String, SameDiffGraph.FakeQuant> e : g.fused().entrySet()) e.getValue().setBits(on.get(e.getKey()));
+    return g.sd();
   }
 
   /** Plain inference form. */
@@ -51,7 +97,7 @@ public final class ExecutableNetwork {
 
   /** Logits [N, classes] of a batch [N, C, H, W]. */
   public INDArray output(INDArray batch) {
-    return sd.outputSingle(Map.of(SameDiffGraph.INPUT, asFloat(batch)), logits);
+    return graph().outputSingle(Map.of(SameDiffGraph.INPUT, asFloat(batch)), logits);
   }
 
   /**
@@ -65,18 +111,18 @@ public final class ExecutableNetwork {
     else if (n instanceof Node.Dense d) src = d.input();
     else throw new IllegalArgumentException("network: " + layer + " is not a prunable layer");
     if (network.node(src) instanceof Node.Input) return asFloat(batch);
-    return sd.outputSingle(Map.of(SameDiffGraph.INPUT, asFloat(batch)), SameDiffGraph.out(src));
+    return graph().outputSingle(Map.of(SameDiffGraph.INPUT, asFloat(batch)), SameDiffGraph.out(src));
   }
 
   /** Outputs of several nodes at once (node name → array). */
   public Map<String, INDArray> outputs(INDArray batch, List<String> nodes) {
-    return sd.output(Map.of(SameDiffGraph.INPUT, asFloat(batch)), nodes.stream().map(SameDiffGraph::out).toList());
+    return graph().output(Map.of(SameDiffGraph.INPUT, asFloat(batch)), nodes.stream().map(SameDiffGraph::out).toList());
   }
 
   /** The live array of a parameter ({@code <node>/W} etc.): writing into it changes the next outputs. */
   public INDArray param(String key) {
     if (!network.params().containsKey(key)) throw new IllegalArgumentException("network: no parameter " + key);
-    return sd.getVariable(key).getArr();
+    return arrays.get(key);
   }
 
   /** Copies the given parameters into the live arrays (shapes must match); keys not given keep their values. */
@@ -103,16 +149,43 @@ public final class ExecutableNetwork {
     requireHook(layer);
     if (!(scale > 0) || Double.isInfinite(scale)) throw new IllegalArgumentException("layer " + layer + ": activation scale must be > 0, was " + scale);
     if (lo > hi) throw new IllegalArgumentException("layer " + layer + ": activation range lo=" + lo + " > hi=" + hi);
-    sd.getVariable(layer + "/aq_scale").getArr().assign(scale);
-    sd.getVariable(layer + "/aq_lo").getArr().assign(lo);
-    sd.getVariable(layer + "/aq_hi").getArr().assign(hi);
-    sd.getVariable(layer + "/aq_on").getArr().assign(1.0);
+    arrays.get(layer + "/aq_scale").assign(scale);
+    arrays.get(layer + "/aq_lo").assign(lo);
+    arrays.get(layer + "/aq_hi").assign(hi);
+    int bits = fusedBits((float) scale, lo, hi);
+    if (bits > 0) {
+      arrays.get(layer + "/aq_min").assign(0f);
+      arrays.get(layer + "/aq_max").assign(fusedMax((float) scale, (int) hi));
+    }
+    on.put(layer, bits);
+  }
+
+  /**
+   * The bit count b when the fused op computes exactly this hook: grid [0, 2^b − 1] with 2 ≤ b ≤ 16 (the op's
+   * range) and a float max whose op step (max − 0)/(2^b − 1), recomputed in float, equals scale ({@link #fusedMax});
+   * else 0 (the 5-op form).
+   */
+  static int fusedBits(float scale, double lo, double hi) {
+    if (lo != 0 || hi != Math.rint(hi) || hi < 3 || hi > 65535) return 0;
+    int levels = (int) hi + 1;
+    if (Integer.bitCount(levels) != 1) return 0;
+    if (Float.isNaN(fusedMax(scale, (int) hi))) return 0;
+    return Integer.numberOfTrailingZeros(levels);
+  }
+
+  /** The float nearest hi·scale, within ±4 ulps, with max / hi == scale in float (the op's step); NaN if none. */
+  static float fusedMax(float scale, int hi) {
+    float m0 = (float) hi * scale, best = Float.NaN, m = m0;
+    for (int i = 0; i < 4; i++) m = Math.nextDown(m);
+    for (int i = 0; i <= 8; i++, m = Math.nextUp(m))
+      if (m / (float) hi == scale && (Float.isNaN(best) || Math.abs(m - m0) < Math.abs(best - m0))) best = m;
+    return best;
   }
 
   /** Lets the input of {@code layer} through unchanged again. */
   public void clearActivationQuant(String layer) {
     requireHook(layer);
-    sd.getVariable(layer + "/aq_on").getArr().assign(0.0);
+    on.remove(layer);
   }
 
   public void clearActivationQuant() {
@@ -130,9 +203,14 @@ public final class ExecutableNetwork {
     return network.withParams(p);
   }
 
-  /** The underlying graph, for callers that need SameDiff directly. */
+  /** The layers whose input quantization is switched on now. */
+  public Set<String> activeActivationQuant() {
+    return Set.copyOf(on.keySet());
+  }
+
+  /** The graph for the hooks switched on now, for callers that need SameDiff directly. */
   public SameDiff sameDiff() {
-    return sd;
+    return graph();
   }
 
   private void requireHook(String layer) {

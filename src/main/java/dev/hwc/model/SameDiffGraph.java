@@ -44,6 +44,55 @@ final class SameDiffGraph {
   }
 
   static SameDiff build(Network net, boolean training, Set<String> quantizedInputs) {
+    return build(net, training, quantizedInputs, null);
+  }
+
+  /**
+   * The inference graph whose listed layers' inputs are always fake-quantized, on the given arrays: parameters by
+   * key and hook scalars {@code <layer>/aq_scale|aq_lo|aq_hi}, used as the graph's variables without a copy (so
+   * several graphs can share them).
+   */
+  static SameDiff build(Network net, Set<String> alwaysQuantized, Map<String, INDArray> shared, Map<String, FakeQuant> fakeQuants) {
+    return build(net, false, alwaysQuantized, java.util.Objects.requireNonNull(shared, "shared"), fakeQuants);
+  }
+
+  /**
+   * The fused fake-quant op of one layer in one graph: {@code bits} is read at every execution, so a new bit-width
+   * reaches the built graph by {@link #setBits} (min and max are graph variables {@code <layer>/aq_min|aq_max}).
+   */
+  static final class FakeQuant {
+    private int bits;
+    private Op op;
+
+    FakeQuant(int bits) {
+      this.bits = bits;
+    }
+
+    void setBits(int bits) {
+      if (bits == this.bits) return;
+      this.bits = bits;
+      if (op != null) op.setBits(bits);
+    }
+
+    /** The op with its one integer argument (the bit count) settable after construction. */
+    static final class Op extends org.nd4j.linalg.api.ops.impl.transforms.custom.FakeQuantWithMinMaxVars {
+      Op(SameDiff sd, SDVariable x, SDVariable min, SDVariable max, int bits) {
+        super(sd, x, min, max, false, bits);
+      }
+
+      void setBits(int bits) {
+        iArguments.clear();
+        iArguments.add((long) bits);
+      }
+    }
+  }
+
+  private static SameDiff build(Network net, boolean training, Set<String> quantizedInputs, Map<String, INDArray> shared) {
+    return build(net, training, quantizedInputs, shared, null);
+  }
+
+  private static SameDiff build(Network net, boolean training, Set<String> quantizedInputs, Map<String, INDArray> shared,
+                                Map<String, FakeQuant> fakeQuants) {
     SameDiff sd = SameDiff.create();
     Map<String, int[]> shapes = net.outputShapes();
     for (String q : quantizedInputs) net.layerShape(q); // fails naming an unknown layer
@@ -53,9 +102,9 @@ final class SameDiffGraph {
         SDVariable x = sd.placeHolder(INPUT, DataType.FLOAT, -1, in.channels(), in.height(), in.width());
         y = out(n.name()).equals(INPUT) ? x : sd.identity(out(n.name()), x);
       } else if (n instanceof Node.Conv2d c) {
-        SDVariable x = layerInput(sd, c.name(), sd.getVariable(out(c.input())), quantizedInputs);
-        SDVariable w = param(sd, net, c.name() + "/W");
-        SDVariable b = c.bias() ? param(sd, net, c.name() + "/b") : null;
+        SDVariable x = layerInput(sd, c.name(), sd.getVariable(out(c.input())), quantizedInputs, shared, fakeQuants);
+        SDVariable w = param(sd, net, c.name() + "/W", shared);
+        SDVariable b = c.bias() ? param(sd, net, c.name() + "/b", shared) : null;
         Conv2DConfig cfg = Conv2DConfig.builder().kH(c.kernelH()).kW(c.kernelW()).sH(c.stride()).sW(c.stride())
             .pH(c.padding()).pW(c.padding()).paddingMode(PaddingMode.VALID).dataFormat("NCHW").build();
         if (c.depthwise()) {
@@ -72,14 +121,14 @@ final class SameDiffGraph {
           throw new IllegalArgumentException("node " + c.name() + ": grouped convolution with groups=" + c.groups() + " is not supported");
         }
       } else if (n instanceof Node.Dense d) {
-        SDVariable x = layerInput(sd, d.name(), sd.getVariable(out(d.input())), quantizedInputs);
-        SDVariable w = param(sd, net, d.name() + "/W");
+        SDVariable x = layerInput(sd, d.name(), sd.getVariable(out(d.input())), quantizedInputs, shared, fakeQuants);
+        SDVariable w = param(sd, net, d.name() + "/W", shared);
         SDVariable xw = x.mmul(w);
-        y = d.bias() ? xw.add(out(n.name()), param(sd, net, d.name() + "/b")) : sd.identity(out(n.name()), xw);
+        y = d.bias() ? xw.add(out(n.name()), param(sd, net, d.name() + "/b", shared)) : sd.identity(out(n.name()), xw);
       } else if (n instanceof Node.BatchNorm bn) {
         SDVariable x = sd.getVariable(out(bn.input()));
-        SDVariable gamma = param(sd, net, bn.name() + "/gamma");
-        SDVariable beta = param(sd, net, bn.name() + "/beta");
+        SDVariable gamma = param(sd, net, bn.name() + "/gamma", shared);
+        SDVariable beta = param(sd, net, bn.name() + "/beta", shared);
         boolean spatial = shapes.get(bn.input()).length == 3;
         if (training) {
           int[] axes = spatial ? new int[]{0, 2, 3} : new int[]{0};
@@ -91,8 +140,8 @@ final class SameDiffGraph {
           SDVariable scale = gamma.mul(inv).reshape(bshape);
           y = centred.mul(scale).add(out(n.name()), beta.reshape(bshape));
         } else {
-          SDVariable mean = param(sd, net, bn.name() + "/mean");
-          SDVariable var = param(sd, net, bn.name() + "/var");
+          SDVariable mean = param(sd, net, bn.name() + "/mean", shared);
+          SDVariable var = param(sd, net, bn.name() + "/var", shared);
           y = sd.nn().batchNorm(out(n.name()), x, mean, var, gamma, beta, bn.eps(), 1);
         }
       } else if (n instanceof Node.Activation a) {
@@ -132,19 +181,39 @@ final class SameDiffGraph {
     return sd;
   }
 
-  private static SDVariable param(SameDiff sd, Network net, String key) {
+  private static SDVariable param(SameDiff sd, Network net, String key, Map<String, INDArray> shared) {
     if (sd.hasVariable(key)) return sd.getVariable(key);
+    if (shared != null) return sd.var(key, shared.get(key));
     INDArray a = net.params().get(key);
     return sd.var(key, a.castTo(DataType.FLOAT).dup());
   }
 
   /**
    * The input a prunable layer computes on: the producer's output, or its fake-quantized form
-   * {@code clip(round(x / scale), lo, hi) * scale} when the layer is listed. Quantization is switched by
-   * {@code <layer>/aq_on} (1 or 0) blending as {@code q·on + x·(1−on)}, which is exact at both ends.
+   * {@code clip(round(x / scale), lo, hi) * scale} (rounding half away from zero) when the layer is listed.
+   * Without shared arrays (no caller now but kept for graphs built standalone) the hook is switched by
+   * {@code <layer>/aq_on} (1 or 0) blending as {@code q·on + x·(1−on)}, exact at both ends but 9 element-wise passes.
+   * With shared arrays it is always on: the fused fake-quant op where {@code fakeQuants} lists the layer, else
+   * 5 passes (docs/performance.md).
    */
-  private static SDVariable layerInput(SameDiff sd, String layer, SDVariable x, Set<String> quantizedInputs) {
+  private static SDVariable layerInput(SameDiff sd, String layer, SDVariable x, Set<String> quantizedInputs, Map<String, INDArray> shared,
+                                        Map<String, FakeQuant> fakeQuants) {
     if (!quantizedInputs.contains(layer)) return x;
+    if (shared != null) {
+      FakeQuant fq = fakeQuants == null ? null : fakeQuants.get(layer);
+      if (fq != null) {
+        // unsigned grid [0, 2^b − 1]: libnd4j's fused fake_quant_with_min_max_vars in one pass; with min = 0 its
+        // zero-point nudge is 0 and floor(x/s + 0.5) is round-half-away for x ≥ 0, so the values are the same
+        // (ActivationQuantFormsTest checks them one by one)
+        fq.op = new FakeQuant.Op(sd, x, sd.var(layer + "/aq_min", shared.get(layer + "/aq_min")),
+            sd.var(layer + "/aq_max", shared.get(layer + "/aq_max")), fq.bits);
+        return fq.op.outputVariable();
+      }
+      SDVariable scale = sd.var(layer + "/aq_scale", shared.get(layer + "/aq_scale"));
+      SDVariable q = sd.math().round(x.div(scale));
+      return sd.math().min(sd.math().max(q, sd.var(layer + "/aq_lo", shared.get(layer + "/aq_lo"))),
+          sd.var(layer + "/aq_hi", shared.get(layer + "/aq_hi"))).mul(scale);
+    }
     SDVariable scale = sd.var(layer + "/aq_scale", Nd4j.scalar(DataType.FLOAT, 1f));
     SDVariable lo = sd.var(layer + "/aq_lo", Nd4j.scalar(DataType.FLOAT, -1e30f));
     SDVariable hi = sd.var(layer + "/aq_hi", Nd4j.scalar(DataType.FLOAT, 1e30f));

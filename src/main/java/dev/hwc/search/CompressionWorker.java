@@ -33,21 +33,35 @@ public final class CompressionWorker {
 
   public record PlanEvaluated(int episode, double accuracy) implements JsonSerializable {}
 
+  /** DEBUG (HWC_LOG_LEVEL=DEBUG): the worker's time per episode, to compare with the episode's wall time in the journal. */
+  private static final org.slf4j.Logger TIMING = org.slf4j.LoggerFactory.getLogger(CompressionWorker.class.getName() + ".timing");
+
   public static Behavior<Command> create(CompressionBackend backend) {
+    long[] compressNanos = {0};
     return Behaviors.setup(ctx -> Behaviors.receive(Command.class)
         .onMessage(CompressLayer.class, m -> {
+          long t0 = System.nanoTime();
           try {
-            if (m.step() == 0) backend.beginEpisode();
+            if (m.step() == 0) {
+              backend.beginEpisode();
+              compressNanos[0] = 0;
+            }
             m.replyTo().tell(StatusReply.success(new LayerCompressed(m.episode(), m.step(), backend.compressLayer(m.step(), m.decision()))));
           } catch (RuntimeException e) {
             ctx.getLog().error("compressing step {} of episode {} failed", m.step(), m.episode(), e);
             m.replyTo().tell(StatusReply.error("compressing step " + m.step() + " of episode " + m.episode() + ": " + e.getMessage()));
           }
+          compressNanos[0] += System.nanoTime() - t0;
           return Behaviors.same();
         })
         .onMessage(Evaluate.class, m -> {
+          long t0 = System.nanoTime();
           try {
-            m.replyTo().tell(StatusReply.success(new PlanEvaluated(m.episode(), backend.evaluate(m.plan()))));
+            double accuracy = backend.evaluate(m.plan());
+            long evaluate = System.nanoTime() - t0;
+            TIMING.debug("episode {} worker {} ms (compress {} ms, evaluate {} ms)", m.episode(),
+                (compressNanos[0] + evaluate) / 1_000_000, compressNanos[0] / 1_000_000, evaluate / 1_000_000);
+            m.replyTo().tell(StatusReply.success(new PlanEvaluated(m.episode(), accuracy)));
           } catch (RuntimeException e) {
             ctx.getLog().error("evaluating episode {} failed", m.episode(), e);
             m.replyTo().tell(StatusReply.error("evaluating episode " + m.episode() + ": " + e.getMessage()));

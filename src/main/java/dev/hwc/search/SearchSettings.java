@@ -70,6 +70,8 @@ public record SearchSettings(int episodes, double maxAccuracyLoss, long seed, Pa
   public String effectiveJournalUrl() {
     if (!journalUrl.isBlank()) return journalUrl;
     // AUTO_SERVER lets a second process (hwc journal, hwc searches) read the file while a search holds it.
-    return "jdbc:h2:file:" + workDir.resolve("journal").resolve("hwc").toAbsolutePath() + ";AUTO_SERVER=TRUE";
+    // WRITE_DELAY=0: H2 otherwise keeps commits in memory for up to 500 ms, and a SIGKILL then loses journaled events
+    // (seen: a search killed right after SearchStarted had no journal at all).
+    return "jdbc:h2:file:" + workDir.resolve("journal").resolve("hwc").toAbsolutePath() + ";AUTO_SERVER=TRUE;WRITE_DELAY=0";
   }
 }

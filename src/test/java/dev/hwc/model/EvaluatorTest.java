@@ -35,4 +35,48 @@ class EvaluatorTest {
   void argmaxTakesTheFirstOfTies() {
     assertArrayEquals(new int[]{1, 0}, Evaluator.argmaxRows(Nd4j.create(new float[][]{{0, 2, 2}, {5, 5, 1}})));
   }
+
+  /** 20 images whose larger pixel is first; {@code right} of them labelled 0 (predicted right), the rest 1. */
+  private static Dataset firstPixelLarger(int right) {
+    float[] px = new float[40];
+    int[] labels = new int[20];
+    for (int i = 0; i < 20; i++) {
+      px[2 * i] = 1f;
+      labels[i] = i < right ? 0 : 1;
+    }
+    return new Dataset("twenty", Nd4j.create(px, new long[]{20, 1, 1, 2}, 'c'), labels, 2);
+  }
+
+  @Test
+  void preparedBatchesGiveTheSameCountsAsTheDataset() {
+    Dataset d = firstPixelLarger(13);
+    Evaluator.Batches b = Evaluator.Batches.of(d, 6);
+    assertEquals(4, b.count()); // 6 + 6 + 6 + 2
+    assertEquals(20, b.size());
+    Evaluator.Outcome o = Evaluator.evaluate(ExecutableNetwork.of(argmaxNet()), b);
+    assertEquals(13, o.correct());
+    assertEquals(20, o.images());
+    assertEquals(0.65, o.accuracy(), 1e-12);
+    assertEquals(false, o.rejectedEarly());
+    assertEquals(Evaluator.evaluate(ExecutableNetwork.of(argmaxNet()), d, 6).correct(), o.correct());
+  }
+
+  @Test
+  void earlyRejectionStopsAHopelessCandidate() {
+    // baseline 1.0, 30 points tolerated ⇒ threshold 0.7; 20 images in batches of 4 ⇒ 5 looks, α per look 0.001/5.
+    // All wrong: after 4 images 16/20 = 0.8 is still reachable and U = 1 − 0.0002^(1/4) = 0.881 ≥ 0.7;
+    // after 8, U = 1 − 0.0002^(1/8) = 0.655 < 0.7 (and 12/20 = 0.6 is the most reachable) ⇒ rejected at 8.
+    Evaluator.Batches b = Evaluator.Batches.of(firstPixelLarger(0), 4);
+    var early = new Evaluator.EarlyRejection(1.0, 30.0, 0.999);
+    Evaluator.Outcome o = Evaluator.evaluate(ExecutableNetwork.of(argmaxNet()), b, early);
+    assertEquals(true, o.rejectedEarly());
+    assertEquals(8, o.images());
+    assertEquals(0, o.correct());
+    assertEquals(20, o.total());
+    // all right: never rejected, all 20 evaluated
+    Evaluator.Outcome ok = Evaluator.evaluate(ExecutableNetwork.of(argmaxNet()), Evaluator.Batches.of(firstPixelLarger(20), 4), early);
+    assertEquals(false, ok.rejectedEarly());
+    assertEquals(20, ok.images());
+    assertEquals(1.0, ok.accuracy());
+  }
 }

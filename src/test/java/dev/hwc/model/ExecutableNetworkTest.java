@@ -70,4 +70,25 @@ class ExecutableNetworkTest {
     assertArrayEquals(new float[]{16.5f, 5.5f}, net.output(TinyNetworks.nineImage()).toFloatVector(), EPS);
     assertEquals(0.5f, TinyNetworks.convDense().params().get("c/b").getFloat(0), EPS); // base untouched
   }
+
+  @Test
+  void weightsAndScalesWrittenLaterReachEveryCachedGraph() {
+    // both graphs (no hook on; hook on "fc") exist before the writes below, and share the arrays
+    ExecutableNetwork net = ExecutableNetwork.withActivationQuantization(TinyNetworks.convDense(), Set.of("fc"));
+    INDArray x = TinyNetworks.nineImage();
+    net.output(x);
+    net.setActivationQuant("fc", 3, 0, 2);
+    assertEquals(Set.of("fc"), net.activeActivationQuant());
+    assertArrayEquals(new float[]{15, 4}, net.output(x).toFloatVector(), EPS);
+    // bias +10 on both columns: quantized 25, 14; plain 26.5, 15.5
+    net.param("fc/b").addi(10);
+    assertArrayEquals(new float[]{25, 14}, net.output(x).toFloatVector(), EPS);
+    // scale 1, grid [0, 8]: quantized input [0(.5 rounds half away -> 1), 3(2.5 -> 3), 7, 8, 4, 5, 7, 8] = [1,3,7,8,4,5,7,8]
+    // col0 = 3 + 2*7 + 10 = 27; col1 = 8 - 4 + 1 + 10 = 15
+    net.setActivationQuant("fc", 1, 0, 8);
+    assertArrayEquals(new float[]{27, 15}, net.output(x).toFloatVector(), EPS);
+    net.clearActivationQuant();
+    assertEquals(Set.of(), net.activeActivationQuant());
+    assertArrayEquals(new float[]{26.5f, 15.5f}, net.output(x).toFloatVector(), EPS);
+  }
 }

@@ -1,0 +1,204 @@
+package dev.hwc.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The product's main promise, end to end in real processes: a search killed by SIGKILL at three seeded-random
+ * moments and resumed each time ends with the same episodes (plans, accuracies, energies, rewards, per-layer results)
+ * and the same chosen plan as an uninterrupted run.
+ */
+@Tag("acceptance")
+class ExactResumeTest {
+  private static final int EPISODES = 8;
+  private static final Pattern PROGRESS = Pattern.compile("(\\d+)/" + EPISODES + " ep");
+  private static final Pattern RESUMED = Pattern.compile("resuming search \\S+: (\\d+) of");
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir Path work;
+
+  @Test
+  void searchKilledThreeTimesEndsAsAnUninterruptedOne() throws Exception {
+    Path model = home().resolve("models/lenet5.zip");
+    List<String> search = List.of("search", "--model", model.toString(), "--episodes", Integer.toString(EPISODES), "--seed", "3");
+
+    Child ref = Child.start(work, cat(search, "--id", "ref"));
+    assertEquals(0, ref.waitFor(), ref.output());
+    String refSummary = ref.line(l -> l.startsWith("chosen plan") || l.startsWith("no plan"));
+
+    // Three kill moments, seeded: after k episodes are journaled (k = 0: right after SearchStarted), k increasing.
+    Random rnd = new Random(20260611L);
+    int[] at = {rnd.nextInt(2), 2 + rnd.nextInt(2), 4 + rnd.nextInt(3)};
+    Child run = Child.start(work, cat(search, "--id", "killed"));
+    int kills = 0;
+    for (int k : at) {
+      int target = k;
+      if (target >= EPISODES) break;
+      // k = 0 waits for the start line (printed once SearchStarted is journaled); else for the progress bar.
+      boolean reached = target == 0 ? run.awaitOut(l -> l.startsWith("search killed:")) : run.awaitProgress(target);
+      if (!reached) break;
+      run.kill();
+      kills++;
+      run = Child.start(work, List.of("resume", "killed"));
+      int done = run.awaitResumed();
+      assertTrue(done >= target, "resumed at " + done + " after a kill at " + target + "\n" + run.output());
+    }
+    assertEquals(3, kills, "every kill happened before the search finished\n" + run.output());
+    assertEquals(0, run.waitFor(), run.output());
+    String resumedSummary = run.line(l -> l.startsWith("chosen plan") || l.startsWith("no plan"));
+
+    List<JsonNode> expected = evaluated("ref"), actual = evaluated("killed");
+    assertEquals(EPISODES, expected.size());
+    assertEquals(expected, actual);
+    assertEquals(refSummary.replace("ref", ""), resumedSummary.replace("killed", ""));
+    // No episode counted twice: the journal of the killed search has exactly EPISODES evaluations, numbered 1..N.
+    for (int i = 0; i < actual.size(); i++) assertEquals(i + 1, actual.get(i).get("episode").asInt());
+  }
+
+  /** The EpisodeEvaluated events of a search, as JSON, without timing fields (which differ between runs). */
+  private List<JsonNode> evaluated(String id) throws Exception {
+    Child j = Child.start(work, List.of("journal", id, "--json"));
+    assertEquals(0, j.waitFor(), j.output());
+    List<JsonNode> out = new ArrayList<>();
+    for (String l : j.lines) {
+      if (!l.startsWith("{")) continue;
+      JsonNode n = JSON.readTree(l);
+      if (!n.get("type").asText().equals("EpisodeEvaluated")) continue;
+      ObjectNode e = (ObjectNode) n.get("event");
+      e.remove(List.of("evaluationMillis", "wallMillis"));
+      out.add(e);
+    }
+    return out;
+  }
+
+  private static Path home() {
+    return Path.of("").toAbsolutePath();
+  }
+
+  @SafeVarargs
+  private static <T> List<T> cat(List<T> a, T... b) {
+    List<T> out = new ArrayList<>(a);
+    out.addAll(List.of(b));
+    return out;
+  }
+
+  /** One hwc process whose stdout and stderr (merged) are read line by line, the progress bar's \r counting as a line end. */
+  private static final class Child {
+    final Process process;
+    final List<String> lines = new ArrayList<>();
+    private final Thread reader;
+
+    private Child(Process p) {
+      this.process = p;
+      this.reader = new Thread(() -> {
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+          StringBuilder sb = new StringBuilder();
+          int c;
+          while ((c = r.read()) >= 0) {
+            if (c == '\n' || c == '\r') {
+              if (sb.length() > 0) add(sb.toString());
+              sb.setLength(0);
+            } else sb.append((char) c);
+          }
+          if (sb.length() > 0) add(sb.toString());
+        } catch (IOException ignored) {
+          // The process was killed: what was read stays.
+        }
+        synchronized (this) {
+          notifyAll();
+        }
+      }, "child-output");
+      reader.setDaemon(true);
+      reader.start();
+    }
+
+    private void add(String line) {
+      synchronized (this) {
+        lines.add(line);
+        notifyAll();
+      }
+    }
+
+    static Child start(Path work, List<String> args) throws IOException {
+      List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+          "-Xmx2g", "-cp", System.getProperty("java.class.path"),
+          "-Dhwc.home=" + home(), "-Dhwc.work-dir=" + work,
+          "-Dorg.bytedeco.javacpp.cachedir=" + System.getProperty("user.home") + "/.javacpp/cache",
+          "-Dhwc.data.search-size=500",
+          "-Dhwc.rl.ddpg.warmup-episodes=2", "-Dhwc.rl.rainbow.warmup-episodes=2",
+          "-Dhwc.rl.ddpg.batch-size=8", "-Dhwc.rl.rainbow.batch-size=8",
+          "dev.hwc.cli.Hwc"));
+      cmd.addAll(args);
+      ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+      pb.environment().put("OMP_NUM_THREADS", "1");
+      return new Child(pb.start());
+    }
+
+    /** Waits until a line matches or the process ends; true if one matched. */
+    synchronized boolean awaitOut(Predicate<String> p) throws InterruptedException {
+      int seen = 0;
+      while (true) {
+        for (; seen < lines.size(); seen++) if (p.test(lines.get(seen))) return true;
+        if (!reader.isAlive()) return false;
+        wait(1000);
+      }
+    }
+
+    boolean awaitProgress(int episodes) throws InterruptedException {
+      return awaitOut(l -> {
+        Matcher m = PROGRESS.matcher(l);
+        return m.find() && Integer.parseInt(m.group(1)) >= episodes;
+      });
+    }
+
+    int awaitResumed() throws InterruptedException {
+      assertTrue(awaitOut(l -> RESUMED.matcher(l).find()), "resume did not start\n" + output());
+      Matcher m = RESUMED.matcher(line(l -> RESUMED.matcher(l).find()));
+      assertTrue(m.find());
+      return Integer.parseInt(m.group(1));
+    }
+
+    /** SIGKILL (no shutdown hook runs), then wait for the process to be gone. */
+    void kill() throws InterruptedException {
+      process.destroyForcibly();
+      assertTrue(process.waitFor(60, TimeUnit.SECONDS), "killed process did not end");
+      reader.join(10_000);
+    }
+
+    int waitFor() throws InterruptedException {
+      assertTrue(process.waitFor(300, TimeUnit.SECONDS), "process did not end in 300 s\n" + output());
+      reader.join(10_000);
+      return process.exitValue();
+    }
+
+    synchronized String line(Predicate<String> p) {
+      for (String l : lines) if (p.test(l)) return l;
+      throw new AssertionError("no such line in\n" + output());
+    }
+
+    synchronized String output() {
+      return String.join("\n", lines);
+    }
+  }
+}
