@@ -12,6 +12,7 @@ import dev.hwc.search.SearchEvent.SearchStarted;
 import dev.hwc.search.SearchLock;
 import dev.hwc.search.SearchRuntime;
 import dev.hwc.search.SearchSettings;
+import dev.hwc.search.SearchStrategy;
 import dev.hwc.search.SearchSystem;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -61,12 +62,18 @@ public final class SearchCommand implements Callable<Integer> {
   @Option(names = "--hardware", description = "Accelerator file (default: the configured one, conf/hardware/).")
   Path hardware;
 
+  @Option(names = "--strategy", description = "composite (default hwc.search.strategy), ddpg-fixed, prune-only, quant-only or random.")
+  String strategy;
+
   @Option(names = "--config", description = "A configuration file layered over conf/application.conf.")
   Path config;
 
   @Override
   public Integer call() {
     Config root = HwcConfig.load(config);
+    if (strategy != null)  // into the configuration SearchStarted journals, so a resume uses the same strategy
+      root = ConfigFactory.parseMap(java.util.Map.of("hwc.search.strategy", SearchStrategy.parse(strategy).configName()))
+          .withFallback(root).resolve();
     SearchSettings settings = SearchSettings.from(root);
     RewardTable rewards = settings.loadRewardTable();
     int n = episodes != null ? episodes : settings.episodes();

@@ -50,7 +50,7 @@ public final class ParetoArchive {
 
   /** The lowest-energy point whose loss is within {@code maxAccuracyLoss}, if any. */
   public Optional<Point> chosen(double maxAccuracyLoss) {
-    return points.stream().filter(p -> p.accuracyLoss() <= maxAccuracyLoss)
+    return points.stream().filter(p -> RewardTable.withinBound(p.accuracyLoss(), maxAccuracyLoss))
         .min(Comparator.comparingDouble(Point::energyReduction).reversed()
             .thenComparingDouble(Point::accuracyLoss).thenComparingInt(Point::episode));
   }

@@ -20,6 +20,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /** The production pieces: the DL4J/SameDiff model and compressor, the row-stationary energy model, the composite agent. */
 public final class RealParts implements PartsFactory {
@@ -38,7 +39,33 @@ public final class RealParts implements PartsFactory {
     var agents = new CompositePolicies(CompositeAgent.Config.from(root.getConfig("hwc.rl.composite")),
         Ddpg.Config.from(root.getConfig("hwc.rl.ddpg")), Rainbow.Config.from(root.getConfig("hwc.rl.rainbow")),
         LayerEmbedding.SIZE, cs.algorithms().size(), seed);
-    return new SearchRuntime.Parts(compression, energy, agents.ddpg(), agents.rainbow());
+    return policies(root, cs.algorithms(), seed, compression, energy, agents);
+  }
+
+  /** The two policies of hwc.search.strategy (the composite agent's halves, or a baseline's). */
+  static SearchRuntime.Parts policies(Config root, List<String> menu, long seed, CompressionBackend compression,
+                                      EnergyBackend energy, CompositePolicies agents) {
+    SearchStrategy strategy = SearchStrategy.parse(root.getString("hwc.search.strategy"));
+    String fixedName = root.getString("hwc.search.fixed-algorithm");
+    int fixed = menu.indexOf(fixedName);
+    if (fixed < 0 && strategy != SearchStrategy.COMPOSITE && strategy != SearchStrategy.RANDOM)
+      throw new IllegalArgumentException("hwc.search.fixed-algorithm '" + fixedName + "' is not in hwc.compress.algorithms " + menu);
+    var one = new SearchStrategy.FixedAlgorithm(Math.max(0, fixed));
+    return switch (strategy) {
+      case COMPOSITE -> new SearchRuntime.Parts(compression, energy, agents.ddpg(), agents.rainbow());
+      case DDPG_FIXED -> new SearchRuntime.Parts(compression, energy, agents.ddpg(), one);
+      // action 1 maps to the top of the bits range (8), action 0 to the bottom of the ratio range (no pruning)
+      case PRUNE_ONLY -> new SearchRuntime.Parts(compression, energy,
+          new SearchStrategy.Masked(agents.ddpg(), new float[] {-1, 1, 1}), one);
+      case QUANT_ONLY -> new SearchRuntime.Parts(compression, energy,
+          new SearchStrategy.Masked(agents.ddpg(), new float[] {0, -1, -1}), one);
+      case RANDOM -> {
+        var rng = new dev.hwc.rl.Rng(seed);
+        yield new SearchRuntime.Parts(compression, energy,
+            new SearchStrategy.RandomActions(LayerEmbedding.ACTION_SIZE, rng),
+            new SearchStrategy.RandomAlgorithm(menu.size(), new dev.hwc.rl.Rng(seed ^ 0x5DEECE66DL)));
+      }
+    };
   }
 
   /** SHA-256 of the model file, hex. */

@@ -10,9 +10,33 @@ import java.util.List;
 /**
  * The episode reward as a lookup table over (accuracy loss, energy reduction), read from {@code conf/reward-lut.csv}
  * (format in that file's header). Losses are top-1 percentage points, reductions percent of the baseline energy.
- * Past {@code maxAccuracyLoss} the reward is {@code penalty}, whatever the table holds.
+ * Past {@code maxAccuracyLoss} the reward is the {@link Penalty}'s, whatever the table holds.
  */
 public final class RewardTable {
+  /**
+   * The reward past the loss bound: {@code max(floor, atBound − slope·(loss − bound))}. Graded so that a smaller
+   * violation earns more and the agents get a signal toward the bound; {@code floor} keeps it inside Rainbow's C51
+   * support. {@link #flat} (slope 0, atBound = floor) is the hard penalty.
+   */
+  public record Penalty(double floor, double atBound, double slope) {
+    public Penalty {
+      if (!Double.isFinite(floor) || !Double.isFinite(atBound) || !Double.isFinite(slope))
+        throw new IllegalArgumentException("reward penalty must be finite: floor " + floor + ", at bound " + atBound + ", slope " + slope);
+      if (slope < 0) throw new IllegalArgumentException("hwc.search.reward.penalty-slope must be >= 0, was " + slope);
+      if (atBound < floor)
+        throw new IllegalArgumentException("hwc.search.reward.penalty-at-bound (" + atBound + ") is below hwc.search.reward.penalty (" + floor + ")");
+    }
+
+    public static Penalty flat(double penalty) {
+      return new Penalty(penalty, penalty, 0);
+    }
+
+    /** The reward of an episode {@code excess} points past the bound. */
+    public double of(double excess) {
+      return Math.max(floor, atBound - slope * excess);
+    }
+  }
+
   /** A bin {@code [lo, hi)}. */
   public record Bin(double lo, double hi) {
     public double centre() {
@@ -20,15 +44,26 @@ public final class RewardTable {
     }
   }
 
+  /**
+   * Losses are (baseline − accuracy)·100 with accuracies count/N, so a loss of exactly the bound (e.g. 89.58 − 88.58)
+   * comes out as 1.0000000000000009; within this much of the bound it counts as inside.
+   */
+  public static final double LOSS_TOLERANCE = 1e-9;
+
+  /** Whether a loss lies within the bound (allowing {@link #LOSS_TOLERANCE} of floating-point error). */
+  public static boolean withinBound(double accuracyLossPoints, double maxAccuracyLoss) {
+    return accuracyLossPoints <= maxAccuracyLoss + LOSS_TOLERANCE;
+  }
+
   private final List<Bin> lossBins;
   private final List<Bin> energyBins;
   private final double[][] values;
   private final double maxAccuracyLoss;
-  private final double penalty;
+  private final Penalty penalty;
   private final boolean interpolate;
 
   public RewardTable(List<Bin> lossBins, List<Bin> energyBins, double[][] values,
-                     double maxAccuracyLoss, double penalty, boolean interpolate) {
+                     double maxAccuracyLoss, Penalty penalty, boolean interpolate) {
     this.lossBins = List.copyOf(lossBins);
     this.energyBins = List.copyOf(energyBins);
     this.values = values;
@@ -39,6 +74,10 @@ public final class RewardTable {
 
   /** Reads the table; a malformed file fails with its name and the line number. */
   public static RewardTable load(Path csv, double maxAccuracyLoss, double penalty, boolean interpolate) {
+    return load(csv, maxAccuracyLoss, Penalty.flat(penalty), interpolate);
+  }
+
+  public static RewardTable load(Path csv, double maxAccuracyLoss, Penalty penalty, boolean interpolate) {
     try {
       return parse(Files.readAllLines(csv), csv.toString(), maxAccuracyLoss, penalty, interpolate);
     } catch (IOException e) {
@@ -47,6 +86,11 @@ public final class RewardTable {
   }
 
   public static RewardTable parse(List<String> lines, String source, double maxAccuracyLoss, double penalty,
+                                  boolean interpolate) {
+    return parse(lines, source, maxAccuracyLoss, Penalty.flat(penalty), interpolate);
+  }
+
+  public static RewardTable parse(List<String> lines, String source, double maxAccuracyLoss, Penalty penalty,
                                   boolean interpolate) {
     List<Bin> energy = null;
     List<Bin> loss = new ArrayList<>();
@@ -83,7 +127,7 @@ public final class RewardTable {
   public double reward(double accuracyLossPoints, double energyReductionPercent) {
     if (Double.isNaN(accuracyLossPoints) || Double.isNaN(energyReductionPercent))
       throw new IllegalArgumentException("reward of NaN: loss " + accuracyLossPoints + ", reduction " + energyReductionPercent);
-    if (accuracyLossPoints > maxAccuracyLoss) return penalty;
+    if (!withinBound(accuracyLossPoints, maxAccuracyLoss)) return penalty.of(accuracyLossPoints - maxAccuracyLoss);
     if (!interpolate) return values[binOf(lossBins, accuracyLossPoints)][binOf(energyBins, energyReductionPercent)];
     double[] li = between(lossBins, accuracyLossPoints);
     double[] ei = between(energyBins, energyReductionPercent);
@@ -98,7 +142,12 @@ public final class RewardTable {
     return maxAccuracyLoss;
   }
 
+  /** The lowest reward past the bound (hwc.search.reward.penalty). */
   public double penalty() {
+    return penalty.floor();
+  }
+
+  public Penalty graded() {
     return penalty;
   }
 

@@ -12,8 +12,8 @@ import java.time.Duration;
  * The typed {@code hwc.search} settings (conf/search.conf) plus the work directory. Built once from the resolved
  * configuration; a missing or ill-typed key fails here, naming the key.
  */
-public record SearchSettings(int episodes, double maxAccuracyLoss, long seed, Path rewardTable, double penalty,
-                             boolean interpolate, String journalUrl, Duration askTimeout, Path workDir,
+public record SearchSettings(int episodes, double maxAccuracyLoss, long seed, Path rewardTable,
+                             RewardTable.Penalty penalty, boolean interpolate, String journalUrl, Duration askTimeout, Path workDir,
                              ActionMapping actions) {
 
   public SearchSettings {
@@ -30,7 +30,7 @@ public record SearchSettings(int episodes, double maxAccuracyLoss, long seed, Pa
           c.getDouble("max-accuracy-loss"),
           c.getLong("seed"),
           HwcConfig.resolve(c.getString("reward.table")),
-          c.getDouble("reward.penalty"),
+          penalty(c.getConfig("reward")),
           c.getBoolean("reward.interpolate"),
           c.getString("journal-url"),
           c.getDuration("ask-timeout"),
@@ -39,6 +39,16 @@ public record SearchSettings(int episodes, double maxAccuracyLoss, long seed, Pa
     } catch (ConfigException e) {
       throw new IllegalArgumentException("bad configuration: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * The graded penalty; a configuration without penalty-at-bound / penalty-slope (journals written before they
+   * existed) means the flat penalty it was run with, so such searches resume unchanged.
+   */
+  private static RewardTable.Penalty penalty(Config r) {
+    double floor = r.getDouble("penalty");
+    if (!r.hasPath("penalty-at-bound") && !r.hasPath("penalty-slope")) return RewardTable.Penalty.flat(floor);
+    return new RewardTable.Penalty(floor, r.getDouble("penalty-at-bound"), r.getDouble("penalty-slope"));
   }
 
   /** The same settings with another work directory (tests, --work-dir). */

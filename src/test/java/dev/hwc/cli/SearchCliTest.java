@@ -154,4 +154,23 @@ class SearchCliTest {
     assertEquals(3, journal.lines().filter(l -> l.contains("EpisodeEvaluated")).count());
     assertTrue(Arrays.stream(journal.split("\n")).anyMatch(l -> l.contains("SearchCompleted")));
   }
+
+  @Test @Order(4) void theStrategyReachesThePartsAndTheJournaledConfiguration() throws Exception {
+    String[] seen = new String[1];
+    PartsFactory inner = doubles(0, "model-fp");
+    SearchCommand.parts = (root, m, seed, hw) -> {
+      seen[0] = root.getString("hwc.search.strategy");
+      return inner.create(root, m, seed, hw);
+    };
+    Result r = hwc("search", "--model", model.toString(), "--episodes", "1", "--id", "t4", "--strategy", "prune-only");
+    assertEquals(0, r.code(), r.err());
+    assertEquals("prune-only", seen[0]);
+    Result json = hwc("journal", "t4", "--json");
+    assertEquals(0, json.code(), json.err());
+    assertTrue(json.out().lines().findFirst().orElseThrow().contains("prune-only"), json.out());
+
+    Result bad = hwc("search", "--model", model.toString(), "--episodes", "1", "--id", "t5", "--strategy", "greedy");
+    assertEquals(2, bad.code());
+    assertTrue(bad.err().contains("hwc.search.strategy 'greedy' is not one of composite, ddpg-fixed, prune-only, quant-only, random"), bad.err());
+  }
 }

@@ -7,6 +7,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class RewardTableTest {
   // rows: loss bins 0..0.5 (centre 0.25) and 0.5..1 (centre 0.75); columns: energy bins 0..20 (10), 20..40 (30)
@@ -46,6 +47,31 @@ class RewardTableTest {
     RewardTable t = small(true);
     assertEquals(-10, t.reward(1.0001, 90));
     assertEquals(2, t.reward(1.0, 90), 1e-12);
+  }
+
+  @Test void gradedPenaltyFallsWithTheViolationDownToItsFloor() {
+    RewardTable t = RewardTable.parse(SMALL, "t.csv", 1.0, new RewardTable.Penalty(-10, -2, 0.2), true);
+    // 0.5 points past the bound: -2 - 0.2*0.5 = -2.1, whatever the energy
+    assertEquals(-2.1, t.reward(1.5, 90), 1e-12);
+    assertEquals(-2.1, t.reward(1.5, 0), 1e-12);
+    // 10 past: -2 - 2 = -4; 40 past: -2 - 8 = -10; 47 past: -11.4, floored at -10
+    assertEquals(-4, t.reward(11, 50), 1e-12);
+    assertEquals(-10, t.reward(41, 50), 1e-12);
+    assertEquals(-10, t.reward(48, 50), 1e-12);
+    // a smaller violation is always better
+    assertTrue(t.reward(1.2, 0) > t.reward(6.0, 90));
+    // at the bound the table still applies, also when the subtraction that made the loss rounded up
+    assertEquals(2, t.reward(1.0, 90), 1e-12);
+    assertEquals(2, t.reward(1.0000000000000009, 90), 1e-12);
+    assertEquals(-2.0000002, t.reward(1.000001, 90), 1e-12);  // -2 - 0.2*1e-6
+    assertEquals(-10, t.graded().floor());
+  }
+
+  @Test void penaltyRejectsAnAtBoundBelowTheFloorAndANegativeSlope() {
+    var e = assertThrows(IllegalArgumentException.class, () -> new RewardTable.Penalty(-10, -12, 0.2));
+    assertEquals("hwc.search.reward.penalty-at-bound (-12.0) is below hwc.search.reward.penalty (-10.0)", e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> new RewardTable.Penalty(-10, -2, -1));
+    assertEquals("hwc.search.reward.penalty-slope must be >= 0, was -1.0", e.getMessage());
   }
 
   @Test void shippedTableLoadsAndFollowsItsFormula() {

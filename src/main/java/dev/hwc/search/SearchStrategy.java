@@ -1,0 +1,149 @@
+package dev.hwc.search;
+
+import dev.hwc.rl.Rng;
+
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * What searches (hwc.search.strategy, {@code hwc search --strategy}); the baselines of issue 8 are alternative
+ * policies behind the same seams as the composite agent, so the episode loop, journal and exact resume are shared.
+ * The strategy is part of the journaled configuration, so a resumed search keeps it.
+ */
+public enum SearchStrategy {
+  /** DDPG (ratio, bits) + Rainbow (algorithm): the paper's composite agent. */
+  COMPOSITE,
+  /** DDPG (ratio, bits) with one fixed algorithm (hwc.search.fixed-algorithm). */
+  DDPG_FIXED,
+  /** DDPG pruning ratios with the fixed algorithm, weights and activations at the top of the bits range (8-bit). */
+  PRUNE_ONLY,
+  /** DDPG bit-widths only, no pruning. */
+  QUANT_ONLY,
+  /** Uniformly random actions and algorithms (seeded, resumable). */
+  RANDOM;
+
+  public String configName() {
+    return name().toLowerCase(Locale.ROOT).replace('_', '-');
+  }
+
+  public static SearchStrategy parse(String s) {
+    for (SearchStrategy v : values()) if (v.configName().equals(s)) return v;
+    throw new IllegalArgumentException("hwc.search.strategy '" + s + "' is not one of composite, ddpg-fixed, prune-only, quant-only, random");
+  }
+
+  /** A continuous policy whose action dimensions {@code fixed[k] >= 0} are overwritten with that value (others kept). */
+  public record Masked(ContinuousPolicy inner, float[] fixed) implements ContinuousPolicy {
+    @Override public Action act(float[] state, boolean explore) {
+      Action a = inner.act(state, explore);
+      float[] action = a.action().clone();
+      for (int k = 0; k < action.length && k < fixed.length; k++) if (fixed[k] >= 0) action[k] = fixed[k];
+      return new Action(action, a.hidden());
+    }
+
+    @Override public void remember(List<EpisodeTransitions.Step> transitions) {
+      inner.remember(transitions);
+    }
+
+    @Override public void learn() {
+      inner.learn();
+    }
+
+    @Override public byte[] toBytes() {
+      return inner.toBytes();
+    }
+
+    @Override public ContinuousPolicy fromBytes(byte[] bytes) {
+      return new Masked(inner.fromBytes(bytes), fixed);
+    }
+  }
+
+  /** Always the same menu entry. */
+  public record FixedAlgorithm(int index) implements DiscretePolicy {
+    @Override public int act(float[] input, boolean explore) {
+      return index;
+    }
+
+    @Override public void remember(List<EpisodeTransitions.Step> transitions) {}
+
+    @Override public void learn() {}
+
+    @Override public byte[] toBytes() {
+      return new byte[0];
+    }
+
+    @Override public DiscretePolicy fromBytes(byte[] bytes) {
+      return this;
+    }
+  }
+
+  /** Uniform actions in [0, 1]^size; its checkpoint is the RNG state, so a resumed search draws the same plans. */
+  public static final class RandomActions implements ContinuousPolicy {
+    private final int size;
+    private final Rng rng;
+
+    public RandomActions(int size, Rng rng) {
+      this.size = size;
+      this.rng = rng;
+    }
+
+    @Override public Action act(float[] state, boolean explore) {
+      float[] a = new float[size];
+      for (int k = 0; k < size; k++) a[k] = (float) rng.nextDouble();
+      return new Action(a, new float[0]);
+    }
+
+    @Override public void remember(List<EpisodeTransitions.Step> transitions) {}
+
+    @Override public void learn() {}
+
+    @Override public byte[] toBytes() {
+      return rngBytes(rng);
+    }
+
+    @Override public ContinuousPolicy fromBytes(byte[] bytes) {
+      return new RandomActions(size, rngOf(bytes));
+    }
+  }
+
+  /** Uniform menu entries; checkpointed like {@link RandomActions}. */
+  public static final class RandomAlgorithm implements DiscretePolicy {
+    private final int menu;
+    private final Rng rng;
+
+    public RandomAlgorithm(int menu, Rng rng) {
+      this.menu = menu;
+      this.rng = rng;
+    }
+
+    @Override public int act(float[] input, boolean explore) {
+      return rng.nextInt(menu);
+    }
+
+    @Override public void remember(List<EpisodeTransitions.Step> transitions) {}
+
+    @Override public void learn() {}
+
+    @Override public byte[] toBytes() {
+      return rngBytes(rng);
+    }
+
+    @Override public DiscretePolicy fromBytes(byte[] bytes) {
+      return new RandomAlgorithm(menu, rngOf(bytes));
+    }
+  }
+
+  static byte[] rngBytes(Rng rng) {
+    long[] s = rng.state();
+    ByteBuffer b = ByteBuffer.allocate(8 * s.length);
+    for (long v : s) b.putLong(v);
+    return b.array();
+  }
+
+  static Rng rngOf(byte[] bytes) {
+    ByteBuffer b = ByteBuffer.wrap(bytes);
+    long[] s = new long[bytes.length / 8];
+    for (int i = 0; i < s.length; i++) s[i] = b.getLong();
+    return new Rng(s);
+  }
+}

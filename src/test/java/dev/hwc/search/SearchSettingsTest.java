@@ -1,0 +1,27 @@
+package dev.hwc.search;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import dev.hwc.cli.HwcConfig;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+class SearchSettingsTest {
+  @Test void shippedConfigurationHasTheGradedPenalty() {
+    SearchSettings s = SearchSettings.from(HwcConfig.load(null));
+    assertEquals(new RewardTable.Penalty(-10, -2, 0.2), s.penalty());
+    // 6 points past the bound: -2 - 0.2*5 = -3
+    assertEquals(-3, s.loadRewardTable().reward(6, 50), 1e-12);
+  }
+
+  @Test void aConfigurationWithoutTheGradedKeysKeepsTheFlatPenalty() {
+    // a journal written before penalty-at-bound / penalty-slope existed resumes with the penalty it ran with
+    Config root = HwcConfig.load(null);
+    Config old = root.withoutPath("hwc.search.reward.penalty-at-bound").withoutPath("hwc.search.reward.penalty-slope")
+        .withFallback(ConfigFactory.empty());
+    SearchSettings s = SearchSettings.from(old);
+    assertEquals(RewardTable.Penalty.flat(-10), s.penalty());
+    assertEquals(-10, s.loadRewardTable().reward(1.01, 50), 1e-12);
+  }
+}
