@@ -38,7 +38,10 @@ public final class HwcConfig {
         if (!Files.isRegularFile(overrideFile)) throw new IllegalArgumentException("config file not found: " + overrideFile);
         cfg = ConfigFactory.parseFile(overrideFile.toFile(), strict).withFallback(cfg);
       }
-      return ConfigFactory.systemProperties().withFallback(cfg).withFallback(ConfigFactory.defaultReference()).resolve();
+      // The live system properties, not ConfigFactory.systemProperties(): that one is cached for the JVM's life, so a
+      // property set later (tests, embedded use) would silently be ignored.
+      Config props = ConfigFactory.parseProperties(System.getProperties(), ConfigParseOptions.defaults().setOriginDescription("system properties"));
+      return props.withFallback(cfg).withFallback(ConfigFactory.defaultReference()).resolve();
     } catch (ConfigException e) {
       throw new IllegalArgumentException("bad configuration: " + e.getMessage(), e);
     }

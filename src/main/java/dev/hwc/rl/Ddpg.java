@@ -55,7 +55,7 @@ public final class Ddpg {
 
     /** AMC's settings. */
     public static Config defaults() {
-      return new Config(List.of(300, 300), 1e-4, 1e-3, 1e-8, 0.01, 1.0, 64, 2000, 0.5, 0.95, 100, 0.5, 3e-3);
+      return new Config(List.of(300, 300), 1e-4, 1e-3, 1e-8, 0.01, 1.0, 64, 2000, 0.5, 0.99, 20, 0.5, 3e-3);
     }
 
     /** Reads the {@code hwc.rl.ddpg} block (keys as in conf/rl.conf). */

@@ -83,7 +83,7 @@ public final class Rainbow {
     /** All six parts on, with Rainbow's published values where they carry over (α 0.5, β 0.4, n 3, 51 atoms on ±10, σ0 0.5). */
     public static Config defaults() {
       return new Config(List.of(256), 128, true, true, true, 0.5, 0.4, 10_000, 1e-6, 3, true, 51, -10, 10, true, 0.5,
-          1.0, 0.05, 200, 1e-4, 1.5e-4, 10, 1.0, 64, 2000, 200, 100);
+          1.0, 0.05, 200, 1e-4, 1.5e-4, 10, 1.0, 64, 2000, 200, 20);
     }
 
     /** Reads the {@code hwc.rl.rainbow} block (keys as in conf/rl.conf). */
