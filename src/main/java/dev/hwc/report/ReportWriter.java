@@ -56,6 +56,8 @@ public final class ReportWriter {
     c.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
     c.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE);
     c.getStyler().setMarkerSize(5);
+    c.getStyler().setXAxisDecimalPattern("0.0#");
+    c.getStyler().setYAxisDecimalPattern("0.0");
     addSeries(c, "episodes", r.allEpisodes());
     if (!r.pareto().isEmpty()) {
       XYSeries s = addSeries(c, "Pareto front", r.pareto());
