@@ -61,6 +61,12 @@ public final class SearchCoordinator extends EventSourcedBehavior<SearchCoordina
 
   public record GetState(ActorRef<State> replyTo) implements Command {}
 
+  /**
+   * Cluster mode: {@code workers} evaluators are reachable now; episodes in flight are capped at that (at least 1,
+   * at most the wiring's {@code maxInFlight}). Never sent in one process.
+   */
+  public record EvaluatorsChanged(int workers) implements Command {}
+
   public sealed interface Progress extends JsonSerializable {}
 
   /** An episode was evaluated; {@code bestEnergyReduction} is the chosen plan's (NaN: none within the loss bound). */
@@ -194,6 +200,7 @@ public final class SearchCoordinator extends EventSourcedBehavior<SearchCoordina
   // generated at a time (the agents act in order), several may be out for evaluation, and they learn one at a time
   // in the order their evaluations came back (which is the journal's order, so recovery refills replay the same way).
   private boolean agentsReady;
+  private boolean restoring;
   private Run run;
   private EpisodeRun generating;
   private final Map<Integer, EpisodeRun> evaluating = new TreeMap<>();
@@ -203,6 +210,8 @@ public final class SearchCoordinator extends EventSourcedBehavior<SearchCoordina
   private List<LayerOutcome> pendingOutcomes = List.of();
   private int restoredReplies;
   private LayerEmbedding embedding;
+  /** Reachable evaluators as last reported (-1: not reported, the wiring's maxInFlight applies). */
+  private int workers = -1;
 
   private static final class EpisodeRun {
     final int episode;
@@ -252,6 +261,10 @@ public final class SearchCoordinator extends EventSourcedBehavior<SearchCoordina
           return Effect().none();
         })
         .onCommand(Advance.class, (s, m) -> advance(s))
+        .onCommand(EvaluatorsChanged.class, (s, m) -> {
+          workers = m.workers();
+          return advance(s);
+        })
         .onCommand(AgentsRestored.class, this::onAgentsRestored)
         .onCommand(GotAction.class, this::onAction)
         .onCommand(GotAlgorithm.class, this::onAlgorithm)
@@ -293,6 +306,10 @@ public final class SearchCoordinator extends EventSourcedBehavior<SearchCoordina
     return advance(s);
   }
 
+  private int maxInFlight() {
+    return workers < 0 ? w.maxInFlight() : Math.max(1, Math.min(w.maxInFlight(), workers));
+  }
+
   private int inFlight() {
     return (generating == null ? 0 : 1) + evaluating.size() + toLearn.size() + (learning == null ? 0 : 1);
   }
@@ -301,7 +318,8 @@ public final class SearchCoordinator extends EventSourcedBehavior<SearchCoordina
   private Effect<SearchEvent, State> advance(State s) {
     if (run == null) return Effect().none();
     if (!agentsReady) {
-      restoreAgents(s);
+      if (!restoring) restoreAgents(s);
+      restoring = true;
       return Effect().none();
     }
     if (learning == null && s.lastEvaluatedEpisode() != s.checkpointEpisode()) {
@@ -324,7 +342,7 @@ public final class SearchCoordinator extends EventSourcedBehavior<SearchCoordina
       }
       if (late) return complete("max-time", s);
     }
-    if (late || generating != null || inFlight >= w.maxInFlight() || s.episodesDone() + inFlight >= target) return Effect().none();
+    if (late || generating != null || inFlight >= maxInFlight() || s.episodesDone() + inFlight >= target) return Effect().none();
     int episode = nextEpisode(s);
     generating = new EpisodeRun(episode);
     return Effect().persist(new EpisodeStarted(episode)).thenRun(ns -> act(ns));
