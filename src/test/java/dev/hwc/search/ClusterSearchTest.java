@@ -33,8 +33,13 @@ class ClusterSearchTest {
   @TempDir Path tmp;
   private ClusterNodes nodes;
 
-  @BeforeEach void setUp() {
-    var root = HwcConfig.load(null);
+  /** The configuration the nodes run with: the H2 journal here, PostgreSQL in {@link PostgresClusterTest}. */
+  com.typesafe.config.Config config() throws Exception {
+    return HwcConfig.load(null);
+  }
+
+  @BeforeEach void setUp() throws Exception {
+    var root = config();
     nodes = new ClusterNodes(root, SearchSettings.from(root).withWorkDir(tmp));
   }
 
