@@ -6,6 +6,7 @@
 #
 #   deploy/cluster-bench.sh                      # lenet5, 60 episodes, 3 runs per worker count
 #   MODEL=models/vgg-small.zip EPISODES=30 RUNS=3 deploy/cluster-bench.sh
+#   COORDINATOR_OPTS=-Dhwc.model.early-rejection.enabled=off deploy/cluster-bench.sh   # journaled: workers follow it
 set -euo pipefail
 HWC_HOME="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 MODEL="${MODEL:-$HWC_HOME/models/lenet5.zip}"
@@ -27,7 +28,7 @@ for workers in 1 2; do
   rates=()
   for run in $(seq 1 "$RUNS"); do
     dir="$OUT/w$workers-r$run"
-    HWC_JAVA_OPTS="-Xmx3g -Dhwc.work-dir=$dir" LOG_DIR="$dir/logs" \
+    HWC_JAVA_OPTS="-Xmx3g -Dhwc.work-dir=$dir ${COORDINATOR_OPTS:-}" LOG_DIR="$dir/logs" \
       "$HWC_HOME/deploy/local-cluster.sh" -n "$workers" -p "$PORT" -- --id bench --model "$MODEL" --episodes "$EPISODES" >/dev/null 2>&1
     r=$(rate "$dir")
     rates+=("$r")

@@ -7,16 +7,11 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
@@ -81,90 +76,19 @@ class ClusterProcessTest {
     assertEquals(IntStream.rangeClosed(1, EPISODES).boxed().toList(), evaluated.stream().sorted().toList());
   }
 
-  private static int freePort() throws IOException {
+  static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       return s.getLocalPort();
     }
   }
 
-  private static Path home() {
+  static Path home() {
     return Path.of("").toAbsolutePath();
   }
 
   private Child start(List<String> args) throws IOException {
-    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx512m", "-cp", System.getProperty("java.class.path"),
-        "-Dhwc.home=" + home(), "-Dhwc.work-dir=" + work,
-        // a killed worker is downed soon after it stops answering, so the coordinator can leave cleanly at the end
-        "-Dhwc-node.pekko.cluster.split-brain-resolver.stable-after=3s",
-        "dev.hwc.cli.ClusterDoublesMain"));
-    cmd.addAll(args);
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-    pb.environment().put("OMP_NUM_THREADS", "1");
-    Child c = new Child(pb.start());
+    Child c = Child.start(work, List.of(), args);
     children.add(c);
     return c;
-  }
-
-  /** One process whose merged stdout and stderr are read line by line. */
-  private static final class Child {
-    final Process process;
-    final List<String> lines = new ArrayList<>();
-    private final Thread reader;
-
-    Child(Process p) {
-      this.process = p;
-      this.reader = new Thread(() -> {
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-          String l;
-          while ((l = r.readLine()) != null) add(l);
-        } catch (IOException ignored) {
-          // The process was killed: what was read stays.
-        }
-        synchronized (this) {
-          notifyAll();
-        }
-      }, "child-output");
-      reader.setDaemon(true);
-      reader.start();
-    }
-
-    private synchronized void add(String line) {
-      lines.add(line);
-      notifyAll();
-    }
-
-    /** Waits until a line matches or the process ends; true if one matched. */
-    synchronized boolean awaitOut(Predicate<String> p) throws InterruptedException {
-      int seen = 0;
-      long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-      while (System.nanoTime() < end) {
-        for (; seen < lines.size(); seen++) if (p.test(lines.get(seen))) return true;
-        if (!reader.isAlive()) return false;
-        wait(1000);
-      }
-      return false;
-    }
-
-    void kill() throws InterruptedException {
-      process.destroyForcibly();
-      assertTrue(process.waitFor(60, TimeUnit.SECONDS), "killed process did not end");
-      reader.join(10_000);
-    }
-
-    int waitFor() throws InterruptedException {
-      assertTrue(process.waitFor(180, TimeUnit.SECONDS), "process did not end in 180 s\n" + output());
-      reader.join(10_000);
-      return process.exitValue();
-    }
-
-    synchronized String line(Predicate<String> p) {
-      for (String l : lines) if (p.test(l)) return l;
-      throw new AssertionError("no such line in\n" + output());
-    }
-
-    synchronized String output() {
-      return String.join("\n", lines);
-    }
   }
 }

@@ -24,7 +24,7 @@ import java.util.stream.Stream;
  * database per {@link #newDatabase()}. Tests are skipped only when the server binaries are absent (.ci/run installs
  * them: apt-get install postgresql).
  */
-final class TestPostgres implements AutoCloseable {
+public final class TestPostgres implements AutoCloseable {
   final Path bin;
   final Path dir;
   final int port;
@@ -60,7 +60,7 @@ final class TestPostgres implements AutoCloseable {
   }
 
   /** Starts a server, or skips the calling test class when PostgreSQL is not installed. */
-  static TestPostgres start() throws Exception {
+  public static TestPostgres start() throws Exception {
     Path bin = findBinaries();
     Assumptions.assumeTrue(bin != null,
         "PostgreSQL server binaries not found under /usr/lib/postgresql/*/bin (apt-get install postgresql); skipping the PostgreSQL journal tests");
@@ -85,20 +85,27 @@ final class TestPostgres implements AutoCloseable {
   }
 
   /** A new, empty database; returns its JDBC URL. */
-  String newDatabase() throws Exception {
+  public String newDatabase() throws Exception {
     String name = "hwc" + databases.incrementAndGet();
     run(List.of(bin.resolve("createdb").toString(), "-h", "127.0.0.1", "-p", Integer.toString(port), "-U", "hwc", name));
     return "jdbc:postgresql://127.0.0.1:" + port + "/" + name;
   }
 
   /** conf/application.conf with deploy/postgres/journal.conf over it, pointed at {@code url}. */
-  static Config config(String url) {
+  public static Config config(String url) {
     Config root = HwcConfig.load(HwcConfig.home().resolve("deploy/postgres/journal.conf"));
     return ConfigFactory.empty()
         .withValue("hwc.search.journal-url", ConfigValueFactory.fromAnyRef(url))
         .withValue("pekko-persistence-jdbc.shared-databases.slick.db.user", ConfigValueFactory.fromAnyRef("hwc"))
         .withValue("pekko-persistence-jdbc.shared-databases.slick.db.password", ConfigValueFactory.fromAnyRef(""))
         .withFallback(root);
+  }
+
+  /** JVM options that point an hwc process at the journal database {@code url} (deploy/postgres/journal.conf's keys). */
+  public static List<String> jvmOptions(String url) {
+    String slick = "-Dpekko-persistence-jdbc.shared-databases.slick.";
+    return List.of("-Dhwc.search.journal-url=" + url, slick + "profile=slick.jdbc.PostgresProfile$",
+        slick + "db.driver=org.postgresql.Driver", slick + "db.user=hwc", slick + "db.password=");
   }
 
   private void run(List<String> command) throws Exception {
