@@ -154,7 +154,7 @@ public final class BenchCompareCommand implements Callable<Integer> {
       Planned p = plan.get(i);
       SearchCoordinator.State s = states.get(i);
       List<CompressionPlan> plans = SearchReports.plansToTest(s, paretoTest, cap);
-      o.printf("measuring %s: %d plans on the test set%n", p.id(), plans.size());
+      o.printf("measuring %s: %d plan%s on the test set%n", p.id(), plans.size(), plans.size() == 1 ? "" : "s");
       o.flush();
       SearchReport r = SearchReports.of(s, measurer.measure(s, current, plans), null, null);
       String status = s.completed() != null ? "complete" : "incomplete (" + s.episodesDone() + " of " + s.started().episodes() + ")";

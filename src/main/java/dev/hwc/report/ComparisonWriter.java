@@ -80,7 +80,7 @@ public final class ComparisonWriter {
     sb.append("- settings sha256 (journaled configuration without hwc.search.strategy; full text in compare.json): `")
         .append(rep.settingsSha256()).append("`\n");
     sb.append(String.format(Locale.ROOT, "- dense model: search-subset top-1 %.2f%%, test top-1 %.2f%%, %.4g pJ per image; "
-        + "search loss bound %s points%n", rep.baselineSearchAccuracy() * 100, rep.baselineTestAccuracy() * 100,
+        + "search-subset loss bound of the searches %s pt%n", rep.baselineSearchAccuracy() * 100, rep.baselineTestAccuracy() * 100,
         rep.baselineEnergyPj(), num(rep.searchLossBoundPoints())));
     return sb.toString();
   }
