@@ -145,4 +145,27 @@ class BenchCompareTest {
     assertEquals(2, bad.code());
     assertTrue(bad.err().contains("hwc.search.strategy 'greedy' is not one of"), bad.err());
   }
+
+  @Test @Order(3) void anInterruptedComparisonContinuesWhereItStopped() {
+    var working = SearchCommand.parts;
+    SearchCommand.parts = (root, m, seed, hw) -> {
+      var backend = new Doubles.Backend(2);   // the evaluation of episode 2 crashes
+      return RealParts.policies(root, backend.algorithms(), seed, backend, new Doubles.Energy(), new Doubles.Ddpg(seed),
+          new Doubles.Rainbow(seed + 1));
+    };
+    String[] args = {"bench", "compare", "--model", model.toString(), "--episodes", "3", "--strategies", "uniform,random", "--prefix", "r",
+        "--out", tmp.resolve("r").toString()};
+    var crashed = SearchCliTest.hwc(args);
+    assertEquals(1, crashed.code(), crashed.out());
+    assertTrue(crashed.err().contains("hwc bench compare: search r-tiny-uniform-s1 ended with exit code 1; the same command continues from here"),
+        crashed.err());
+
+    SearchCommand.parts = working;
+    var again = SearchCliTest.hwc(args);
+    assertEquals(0, again.code(), again.err());
+    assertTrue(again.out().contains("[1/2] r-tiny-uniform-s1: interrupted at 1 of 3 episodes, resuming"), again.out());
+    assertTrue(again.out().contains("[2/2] r-tiny-random-s1: new random search, seed 1, 3 episodes"), again.out());
+    // the resumed uniform search took the same grid points as the uninterrupted one
+    assertTrue(again.out().contains("| uniform | 1 | 0.0% | 48.1% | 79.7% | 3 |"), again.out());
+  }
 }
