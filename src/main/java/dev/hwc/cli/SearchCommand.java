@@ -89,7 +89,7 @@ public final class SearchCommand implements Callable<Integer> {
     boolean handedOver = false;
     try {
       system = SearchSystem.start(root, settings);
-      if (!new JournalReader(system, Duration.ofSeconds(60)).events(searchId).isEmpty())
+      if (new JournalReader(system, Duration.ofSeconds(60)).exists(searchId))
         throw new IllegalArgumentException("search '" + searchId + "' already exists; continue it with: hwc resume " + searchId);
       SearchRuntime.Parts p = parts.create(root, model.toAbsolutePath().normalize(), s, hardware);
       var c = p.compression();
