@@ -150,32 +150,39 @@ public enum SearchStrategy {
   }
 
   /**
-   * The uniform grid's continuous half: episode {@code k} (counted by {@link #learn()}, which the search calls once per
-   * episode, and checkpointed) takes the grid's k-th point in its order for every layer. The hidden features carry
+   * The uniform grid's continuous half: the k-th episode it acts for takes the grid's k-th point in its order, for
+   * every layer. A new episode is recognised by its first step's state (normalised layer index 0, {@link LayerEmbedding});
+   * the coordinator generates one episode's steps at a time, so this is the episode order, also when several
+   * episodes are evaluated at once. The checkpoint is the number of episodes learned ({@link #learn()} runs once per
+   * episode), so a search resumed from it generates the next episode with the next point. The hidden features carry
    * the point's listing index and algorithm to {@link GridAlgorithm}, so the two halves cannot disagree, and the
    * journal's layer steps show which grid point an episode ran.
    */
   public static final class GridActions implements ContinuousPolicy {
     private final UniformGrid grid;
     private final ActionMapping mapping;
-    private int episodesDone;
+    private int generated;
+    private int learned;
+    private UniformGrid.Point current;
 
     public GridActions(UniformGrid grid, ActionMapping mapping) {
       this(grid, mapping, 0);
     }
 
-    private GridActions(UniformGrid grid, ActionMapping mapping, int episodesDone) {
+    private GridActions(UniformGrid grid, ActionMapping mapping, int learned) {
       for (UniformGrid.Point p : grid.points())
         if (p.bits() < mapping.minBits() || p.bits() > mapping.maxBits())
           throw new IllegalArgumentException("hwc.search.uniform.bits value " + p.bits() + " is outside hwc.compress.bits-range ["
               + mapping.minBits() + ", " + mapping.maxBits() + "]");
       this.grid = grid;
       this.mapping = mapping;
-      this.episodesDone = episodesDone;
+      this.generated = learned;
+      this.learned = learned;
     }
 
     @Override public Action act(float[] state, boolean explore) {
-      UniformGrid.Point p = grid.pointOfEpisode(episodesDone + 1);
+      if (current == null || state[0] == 0f) current = grid.pointOfEpisode(++generated);
+      UniformGrid.Point p = current;
       float b = bitsAction(mapping, p.bits());
       return new Action(new float[] {ratioAction(mapping, p.ratio()), b, b},
           new float[] {grid.points().indexOf(p), Math.max(0, p.algorithm())});
@@ -184,11 +191,11 @@ public enum SearchStrategy {
     @Override public void remember(List<EpisodeTransitions.Step> transitions) {}
 
     @Override public void learn() {
-      episodesDone++;
+      learned++;
     }
 
     @Override public byte[] toBytes() {
-      return ByteBuffer.allocate(4).putInt(episodesDone).array();
+      return ByteBuffer.allocate(4).putInt(learned).array();
     }
 
     @Override public ContinuousPolicy fromBytes(byte[] bytes) {

@@ -53,7 +53,7 @@ class UniformGridTest {
     for (int episode = 1; episode <= g.size(); episode++) {
       UniformGrid.Point p = g.pointOfEpisode(episode);
       for (int step = 0; step < 4; step++) {
-        var a = c.act(new float[0], true);
+        var a = c.act(stateOfStep(step), true);
         LayerDecision dec = MAP.decision(step, 4, a.action(), d.act(EpisodeTransitions.rainbowInput(a.hidden(), new float[3]), true), MENU);
         boolean pinned = step == 0 || step == 3;
         assertEquals(pinned ? 8 : p.bits(), dec.weightBits());
@@ -65,7 +65,27 @@ class UniformGridTest {
       c.learn();
       if (episode == 5) c = c.fromBytes(c.toBytes());
     }
-    assertEquals(g.pointOfEpisode(1), g.points().get(Math.round(c.act(new float[0], true).hidden()[0])));
+    assertEquals(g.pointOfEpisode(1), g.points().get(Math.round(c.act(stateOfStep(0), true).hidden()[0])));
+  }
+
+  @Test void episodesGeneratedAheadOfLearningTakeTheNextPointsAndACheckpointCountsTheLearnedOnes() {
+    UniformGrid g = UniformGrid.of(List.of(8, 4), 0.4, 0, 0.8, 2, 8);
+    ContinuousPolicy c = new SearchStrategy.GridActions(g, MAP);
+    // episodes 1 and 2 generated before episode 1 is learned (several episodes in flight)
+    for (int episode = 1; episode <= 2; episode++)
+      for (int step = 0; step < 3; step++)
+        assertEquals(g.points().indexOf(g.pointOfEpisode(episode)), Math.round(c.act(stateOfStep(step), true).hidden()[0]));
+    c.learn();
+    // a crash now: episode 2 runs again from the checkpoint after episode 1, with episode 2's point
+    ContinuousPolicy resumed = c.fromBytes(c.toBytes());
+    assertEquals(g.points().indexOf(g.pointOfEpisode(2)), Math.round(resumed.act(stateOfStep(0), true).hidden()[0]));
+  }
+
+  /** A state as the coordinator builds it: the first feature is the layer index normalised over the model (4 layers here). */
+  private static float[] stateOfStep(int step) {
+    float[] s = new float[LayerEmbedding.SIZE];
+    s[0] = step / 3f;
+    return s;
   }
 
   @Test void badSettingsAreNamed() {
