@@ -39,12 +39,18 @@ public final class RealParts implements PartsFactory {
     var agents = new CompositePolicies(CompositeAgent.Config.from(root.getConfig("hwc.rl.composite")),
         Ddpg.Config.from(root.getConfig("hwc.rl.ddpg")), Rainbow.Config.from(root.getConfig("hwc.rl.rainbow")),
         LayerEmbedding.SIZE, cs.algorithms().size(), seed);
-    return policies(root, cs.algorithms(), seed, compression, energy, agents.ddpg(), agents.rainbow());
+    return policies(root, cs.algorithms(), seed, compression, energy, agents);
+  }
+
+  /** The two policies of hwc.search.strategy (the composite agent's halves, or a baseline's). */
+  static SearchRuntime.Parts policies(Config root, List<String> menu, long seed, CompressionBackend compression,
+                                      EnergyBackend energy, CompositePolicies agents) {
+    return policies(root, menu, seed, compression, energy, agents.ddpg(), agents.rainbow());
   }
 
   /**
-   * The two policies of hwc.search.strategy: the composite agent's halves ({@code ddpg}, {@code rainbow}) or a
-   * baseline's. Public so that tests can run every strategy over doubles of the backends.
+   * The two policies of hwc.search.strategy over the composite agent's halves {@code ddpg} and {@code rainbow}; public
+   * so that tests can run every strategy over doubles of the backends and agents.
    */
   public static SearchRuntime.Parts policies(Config root, List<String> menu, long seed, CompressionBackend compression,
                                              EnergyBackend energy, ContinuousPolicy ddpg, DiscretePolicy rainbow) {
