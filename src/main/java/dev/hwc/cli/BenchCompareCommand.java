@@ -111,9 +111,10 @@ public final class BenchCompareCommand implements Callable<Integer> {
     PrintWriter e = spec.commandLine().getErr();
     Path modelAbs = model.toAbsolutePath().normalize();
 
+    List<SearchCoordinator.State> before = states(current, where, plan, false);
     for (int i = 0; i < plan.size(); i++) {
       Planned p = plan.get(i);
-      SearchCoordinator.State s = state(current, where, p.id());
+      SearchCoordinator.State s = before.get(i);
       String tag = String.format(Locale.ROOT, "[%d/%d] %s", i + 1, plan.size(), p.id());
       String[] args;
       if (s.started() == null) {
@@ -124,7 +125,7 @@ public final class BenchCompareCommand implements Callable<Integer> {
         if (config != null) a.addAll(List.of("--config", config.toString()));
         args = a.toArray(String[]::new);
       } else {
-        checkMatches(s.started(), p, n, modelAbs);
+        checkMatches(s.started(), p, n, modelAbs, hardware == null ? "" : hardware.toAbsolutePath().normalize().toString());
         if (s.completed() != null) {
           o.printf("%s: complete (%d episodes), reused%n", tag, s.episodesDone());
           o.flush();
@@ -146,7 +147,7 @@ public final class BenchCompareCommand implements Callable<Integer> {
       }
     }
 
-    List<SearchCoordinator.State> states = states(current, where, plan);
+    List<SearchCoordinator.State> states = states(current, where, plan, true);
     TestSets measurer = testSets.get();
     double cap = StrategyComparison.BOUNDS.stream().mapToDouble(Double::doubleValue).max().orElseThrow() + 1;
     List<StrategyComparison.Run> runs = new ArrayList<>();
@@ -191,34 +192,28 @@ public final class BenchCompareCommand implements Callable<Integer> {
     return model.getFileName().toString().replaceFirst("\\.[^.]*$", "").replaceAll("[^A-Za-z0-9._-]", "_");
   }
 
-  /** A search found under a comparison's id must be that comparison's search (same budget, strategy, seed, model). */
-  static void checkMatches(SearchStarted st, Planned p, int episodes, Path model) {
+  /** A search found under a comparison's id must be that comparison's search (same budget, strategy, seed, model, hardware). */
+  static void checkMatches(SearchStarted st, Planned p, int episodes, Path model, String hardware) {
     String strategy = ConfigFactory.parseString(st.configJson()).getString("search.strategy");
     String why = st.episodes() != episodes ? st.episodes() + " episodes, not " + episodes
         : !strategy.equals(p.strategy()) ? "strategy " + strategy + ", not " + p.strategy()
         : st.seed() != p.seed() ? "seed " + st.seed() + ", not " + p.seed()
-        : !Path.of(st.modelPath()).equals(model) ? "model " + st.modelPath() + ", not " + model : null;
+        : !Path.of(st.modelPath()).equals(model) ? "model " + st.modelPath() + ", not " + model
+        : !st.hardware().equals(hardware) ? "hardware " + (st.hardware().isEmpty() ? "(configured default)" : st.hardware())
+            + ", not " + (hardware.isEmpty() ? "(configured default)" : hardware) : null;
     if (why != null)
       throw new IllegalArgumentException("search '" + p.id() + "' exists with " + why + " (choose another --prefix)");
   }
 
-  private static SearchCoordinator.State state(Config current, SearchSettings where, String id) {
-    ActorSystem<Void> system = SearchSystem.start(current, where);
-    try {
-      return new JournalReader(system, Duration.ofSeconds(60)).state(id);
-    } finally {
-      SearchSystem.stop(system, Duration.ofSeconds(30));
-    }
-  }
-
-  private static List<SearchCoordinator.State> states(Config current, SearchSettings where, List<Planned> plan) {
+  /** The planned searches' journals folded (one actor system for all); {@code mustExist}: after they ran. */
+  private static List<SearchCoordinator.State> states(Config current, SearchSettings where, List<Planned> plan, boolean mustExist) {
     ActorSystem<Void> system = SearchSystem.start(current, where);
     try {
       var reader = new JournalReader(system, Duration.ofSeconds(60));
       List<SearchCoordinator.State> out = new ArrayList<>();
       for (Planned p : plan) {
         SearchCoordinator.State s = reader.state(p.id());
-        if (s.started() == null) throw new IllegalStateException("search '" + p.id() + "' has no journal after running");
+        if (mustExist && s.started() == null) throw new IllegalStateException("search '" + p.id() + "' has no journal after running");
         out.add(s);
       }
       return out;

@@ -141,6 +141,13 @@ class BenchCompareTest {
     assertEquals("hwc compare: error: search 'compare-tiny-uniform-s1' exists with 3 episodes, not 4 (choose another --prefix)",
         other.err().strip());
 
+    Path hw = Path.of("conf/hardware/eyeriss-28nm-16x16.conf").toAbsolutePath().normalize();
+    var otherHardware = SearchCliTest.hwc("bench", "compare", "--model", model.toString(), "--episodes", "3", "--strategies", "uniform",
+        "--hardware", hw.toString());
+    assertEquals(2, otherHardware.code());
+    assertEquals("hwc compare: error: search 'compare-tiny-uniform-s1' exists with hardware (configured default), not " + hw
+        + " (choose another --prefix)", otherHardware.err().strip());
+
     var bad = SearchCliTest.hwc("bench", "compare", "--model", model.toString(), "--strategies", "composite,greedy");
     assertEquals(2, bad.code());
     assertTrue(bad.err().contains("hwc.search.strategy 'greedy' is not one of"), bad.err());
