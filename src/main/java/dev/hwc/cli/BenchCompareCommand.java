@@ -233,6 +233,8 @@ public final class BenchCompareCommand implements Callable<Integer> {
     StringBuilder cmd = new StringBuilder("bin/hwc bench compare --model ").append(model).append(" --episodes ").append(n)
         .append(" --seeds ").append(seeds).append(" --strategies ").append(String.join(",", chosen));
     if (!prefix.equals("compare")) cmd.append(" --prefix ").append(prefix);
+    if (out != null) cmd.append(" --out ").append(out);
+    if (paretoTest != 24) cmd.append(" --pareto-test ").append(paretoTest);
     if (hardware != null) cmd.append(" --hardware ").append(hardware);
     if (config != null) cmd.append(" --config ").append(config);
     return new StrategyComparison.Reproducibility(cmd.toString(), codeVersion(), first.modelPath(), first.modelFingerprint(),
