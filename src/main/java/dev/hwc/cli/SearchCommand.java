@@ -62,7 +62,7 @@ public final class SearchCommand implements Callable<Integer> {
   @Option(names = "--hardware", description = "Accelerator file (default: the configured one, conf/hardware/).")
   Path hardware;
 
-  @Option(names = "--strategy", description = "composite (default hwc.search.strategy), ddpg-fixed, prune-only, quant-only or random.")
+  @Option(names = "--strategy", description = "composite (default hwc.search.strategy), ddpg-fixed, prune-only, quant-only, random or uniform.")
   String strategy;
 
   @Option(names = "--config", description = "A configuration file layered over conf/application.conf.")
