@@ -1,23 +1,13 @@
 package dev.hwc.cli;
 
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
-import dev.hwc.compress.Calibration;
 import dev.hwc.compress.CompressedModel;
 import dev.hwc.compress.CompressionPlan;
-import dev.hwc.compress.CompressionSettings;
-import dev.hwc.compress.Compressor;
-import dev.hwc.data.DataSettings;
-import dev.hwc.data.DataSplits;
-import dev.hwc.model.Evaluator;
-import dev.hwc.model.ExecutableNetwork;
-import dev.hwc.model.ModelGraph;
 import dev.hwc.model.ModelIO;
 import dev.hwc.model.Network;
 import dev.hwc.report.ReportWriter;
 import dev.hwc.report.SearchReport;
 import dev.hwc.report.SearchReports;
-import dev.hwc.search.CheckpointStore;
 import dev.hwc.search.JournalReader;
 import dev.hwc.search.SearchCoordinator;
 import dev.hwc.search.SearchEvent.SearchStarted;
@@ -93,39 +83,18 @@ public final class ReportCommand implements Callable<Integer> {
   static SearchReport write(SearchCoordinator.State state, Config current, Path dir, int paretoTest, PrintWriter o) {
     SearchStarted st = state.started();
     // Measured with the configuration the search ran with (data splits, compressor settings).
-    Config root = ConfigFactory.parseString(st.configJson()).atPath("hwc").withFallback(current).resolve();
-    Path modelPath = Path.of(st.modelPath());
-    if (!Files.isRegularFile(modelPath)) throw new IllegalArgumentException("model file of search '" + st.searchId() + "' not found: " + modelPath);
-    String sha;
-    try {
-      sha = CheckpointStore.sha256(Files.readAllBytes(modelPath));
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read model " + modelPath + ": " + e.getMessage(), e);
-    }
-    if (!sha.equals(st.modelFingerprint()))
-      throw new IllegalArgumentException("model " + modelPath + " has changed since search '" + st.searchId() + "' started (fingerprint "
-          + sha + ", journal " + st.modelFingerprint() + ")");
-    CompressionSettings cs = CompressionSettings.from(root);
-    int batch = root.getInt("hwc.model.eval-batch-size");
-    Network net = ModelIO.load(modelPath);
-    DataSplits splits = DataSplits.load(DataSettings.from(root));
-    ExecutableNetwork exec = ExecutableNetwork.withActivationQuantization(net);
-    Compressor compressor = new Compressor(ModelGraph.of(net), net.params(),
-        Calibration.collect(exec, splits.calibration(), cs.calibrationImages(), batch), cs);
-    exec.restoreBase();
-    exec.clearActivationQuant();
-    double baseTest = Evaluator.evaluate(exec, splits.test(), batch).accuracy();
+    TestSetMeasurement test = TestSetMeasurement.of(st, current);
+    Network net = test.network();
+    double baseTest = test.baselineAccuracy();
 
     Map<String, Double> tested = new HashMap<>();
     List<CompressionPlan> plans = SearchReports.plansToTest(state, paretoTest);
     var chosen = SearchReports.chosen(state);
     CompressedModel chosenModel = null;
     for (CompressionPlan plan : plans) {
-      CompressedModel m = compressor.apply(plan);
-      m.applyTo(exec);
-      tested.put(plan.hash(), Evaluator.evaluate(exec, splits.test(), batch).accuracy());
-      if (chosen.isPresent() && chosen.get().planHash().equals(plan.hash())) chosenModel = m;
-      System.gc();
+      TestSetMeasurement.Measured m = test.measure(plan);
+      tested.put(plan.hash(), m.accuracy());
+      if (chosen.isPresent() && chosen.get().planHash().equals(plan.hash())) chosenModel = m.model();
     }
     try {
       Files.createDirectories(dir);

@@ -49,7 +49,7 @@ public final class ResumeCommand implements Callable<Integer> {
     try {
       system = SearchSystem.start(current, where);
       var reader = new JournalReader(system, Duration.ofSeconds(60));
-      if (reader.events(id).isEmpty()) throw new IllegalArgumentException("no search named '" + id + "' (hwc searches lists them)");
+      if (!reader.exists(id)) throw new IllegalArgumentException("no search named '" + id + "' (hwc searches lists them)");
       lock = SearchLock.acquire(where.searchDir(id), id);
       // Read again under the lock: another process may have written since.
       SearchCoordinator.State state = reader.state(id);

@@ -62,7 +62,7 @@ public final class SearchCommand implements Callable<Integer> {
   @Option(names = "--hardware", description = "Accelerator file (default: the configured one, conf/hardware/).")
   Path hardware;
 
-  @Option(names = "--strategy", description = "composite (default hwc.search.strategy), ddpg-fixed, prune-only, quant-only or random.")
+  @Option(names = "--strategy", description = "composite (default hwc.search.strategy), ddpg-fixed, prune-only, quant-only, random or uniform.")
   String strategy;
 
   @Option(names = "--config", description = "A configuration file layered over conf/application.conf.")
@@ -89,7 +89,7 @@ public final class SearchCommand implements Callable<Integer> {
     boolean handedOver = false;
     try {
       system = SearchSystem.start(root, settings);
-      if (!new JournalReader(system, Duration.ofSeconds(60)).events(searchId).isEmpty())
+      if (new JournalReader(system, Duration.ofSeconds(60)).exists(searchId))
         throw new IllegalArgumentException("search '" + searchId + "' already exists; continue it with: hwc resume " + searchId);
       SearchRuntime.Parts p = parts.create(root, model.toAbsolutePath().normalize(), s, hardware);
       var c = p.compression();

@@ -111,12 +111,19 @@ public final class ExecutableNetwork {
     else if (n instanceof Node.Dense d) src = d.input();
     else throw new IllegalArgumentException("network: " + layer + " is not a prunable layer");
     if (network.node(src) instanceof Node.Input) return asFloat(batch);
-    return graph().outputSingle(Map.of(SameDiffGraph.INPUT, asFloat(batch)), SameDiffGraph.out(src));
+    return outputs(batch, List.of(src)).get(SameDiffGraph.out(src));
   }
 
   /** Outputs of several nodes at once (node name → array). */
   public Map<String, INDArray> outputs(INDArray batch, List<String> nodes) {
-    return graph().output(Map.of(SameDiffGraph.INPUT, asFloat(batch)), nodes.stream().map(SameDiffGraph::out).toList());
+    SameDiff sd = graph();
+    for (String n : nodes) {
+      network.node(n); // fails naming an unknown node
+      if (!sd.hasVariable(SameDiffGraph.out(n)))
+        throw new IllegalArgumentException("node " + n + " has no value of its own in the evaluation graph (folded into the next"
+            + " BatchNorm, or a ReLU absorbed by the next layer's input quantization)");
+    }
+    return sd.output(Map.of(SameDiffGraph.INPUT, asFloat(batch)), nodes.stream().map(SameDiffGraph::out).toList());
   }
 
   /** The live array of a parameter ({@code <node>/W} etc.): writing into it changes the next outputs. */

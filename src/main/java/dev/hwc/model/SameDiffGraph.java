@@ -30,6 +30,9 @@ final class SameDiffGraph {
 
   private SameDiffGraph() {}
 
+  /** -Dhwc.model.graph-rewrites=false builds evaluation graphs as written: the A/B switch of docs/performance.md. */
+  static final boolean REWRITES = !"false".equals(System.getProperty("hwc.model.graph-rewrites"));
+
   /** Name of the SameDiff variable holding a node's output. */
   static String out(String node) {
     return node;
@@ -96,15 +99,34 @@ final class SameDiffGraph {
     SameDiff sd = SameDiff.create();
     Map<String, int[]> shapes = net.outputShapes();
     for (String q : quantizedInputs) net.layerShape(q); // fails naming an unknown layer
+    // Node → the variable holding its output (an elided ReLU maps to its input: see Rewrites).
+    Map<String, SDVariable> outs = new java.util.HashMap<>();
+    Rewrites rw = training || shared == null || !REWRITES ? Rewrites.NONE : Rewrites.of(net, quantizedInputs, fakeQuants);
     for (Node n : net.nodes()) {
       SDVariable y;
+      if (rw.skipped(n.name())) continue;
       if (n instanceof Node.Input in) {
         SDVariable x = sd.placeHolder(INPUT, DataType.FLOAT, -1, in.channels(), in.height(), in.width());
         y = out(n.name()).equals(INPUT) ? x : sd.identity(out(n.name()), x);
       } else if (n instanceof Node.Conv2d c) {
-        SDVariable x = layerInput(sd, c.name(), sd.getVariable(out(c.input())), quantizedInputs, shared, fakeQuants);
+        SDVariable x = layerInput(sd, c.name(), outs.get(c.input()), quantizedInputs, shared, fakeQuants);
         SDVariable w = param(sd, net, c.name() + "/W", shared);
         SDVariable b = c.bias() ? param(sd, net, c.name() + "/b", shared) : null;
+        String name = out(n.name());
+        Node.BatchNorm folded = rw.foldedBatchNorm(c.name());
+        if (folded != null) {
+          // BN(conv(x, W) + b) = conv(x, W·s) + (b − mean)·s + beta with s = gamma / sqrt(var + eps), per output
+          // channel: a few ops on the weights instead of a pass over the activations. Computed in the graph from the
+          // live arrays, so weights rewritten in place (pruned, quantized) are folded as they are now.
+          SDVariable gamma = param(sd, net, folded.name() + "/gamma", shared);
+          SDVariable beta = param(sd, net, folded.name() + "/beta", shared);
+          SDVariable mean = param(sd, net, folded.name() + "/mean", shared);
+          SDVariable var = param(sd, net, folded.name() + "/var", shared);
+          SDVariable scale = gamma.mul(sd.math().rsqrt(var.add(folded.eps())));
+          w = w.mul(scale.reshape(c.outChannels(), 1, 1, 1));
+          b = (b == null ? mean.neg() : b.sub(mean)).mul(scale).add(beta);
+          name = out(folded.name());
+        }
         Conv2DConfig cfg = Conv2DConfig.builder().kH(c.kernelH()).kW(c.kernelW()).sH(c.stride()).sW(c.stride())
             .pH(c.padding()).pW(c.padding()).paddingMode(PaddingMode.VALID).dataFormat("NCHW").build();
         if (c.depthwise()) {
@@ -112,21 +134,25 @@ final class SameDiffGraph {
           Conv2DConfig dcfg = Conv2DConfig.builder().kH(c.kernelH()).kW(c.kernelW()).sH(c.stride()).sW(c.stride())
               .pH(c.padding()).pW(c.padding()).paddingMode(PaddingMode.VALID).dataFormat("NCHW").build();
           SDVariable wk = w.permute(2, 3, 0, 1);
-          y = b == null ? sd.cnn().depthWiseConv2d(out(n.name()), x, wk, dcfg) : sd.cnn().depthWiseConv2d(out(n.name()), x, wk, b, dcfg);
+          y = b == null ? sd.cnn().depthWiseConv2d(name, x, wk, dcfg) : sd.cnn().depthWiseConv2d(name, x, wk, b, dcfg);
         } else if (c.groups() == 1) {
           // conv2d's weightsFormat(OIYX) runs forward but its backprop op rejects the shapes in M2.1: give it YXIO
           SDVariable wk = w.permute(2, 3, 1, 0);
-          y = b == null ? sd.cnn().conv2d(out(n.name()), x, wk, cfg) : sd.cnn().conv2d(out(n.name()), x, wk, b, cfg);
+          y = b == null ? sd.cnn().conv2d(name, x, wk, cfg) : sd.cnn().conv2d(name, x, wk, b, cfg);
         } else {
           throw new IllegalArgumentException("node " + c.name() + ": grouped convolution with groups=" + c.groups() + " is not supported");
         }
+        if (folded != null) {
+          outs.put(folded.name(), y);
+          continue;
+        }
       } else if (n instanceof Node.Dense d) {
-        SDVariable x = layerInput(sd, d.name(), sd.getVariable(out(d.input())), quantizedInputs, shared, fakeQuants);
+        SDVariable x = layerInput(sd, d.name(), outs.get(d.input()), quantizedInputs, shared, fakeQuants);
         SDVariable w = param(sd, net, d.name() + "/W", shared);
         SDVariable xw = x.mmul(w);
         y = d.bias() ? xw.add(out(n.name()), param(sd, net, d.name() + "/b", shared)) : sd.identity(out(n.name()), xw);
       } else if (n instanceof Node.BatchNorm bn) {
-        SDVariable x = sd.getVariable(out(bn.input()));
+        SDVariable x = outs.get(bn.input());
         SDVariable gamma = param(sd, net, bn.name() + "/gamma", shared);
         SDVariable beta = param(sd, net, bn.name() + "/beta", shared);
         boolean spatial = shapes.get(bn.input()).length == 3;
@@ -145,7 +171,12 @@ final class SameDiffGraph {
           y = sd.nn().batchNorm(out(n.name()), x, mean, var, gamma, beta, bn.eps(), 1);
         }
       } else if (n instanceof Node.Activation a) {
-        SDVariable x = sd.getVariable(out(a.input()));
+        SDVariable x = outs.get(a.input());
+        // a ReLU moved below its max-pool, or absorbed by the fused fake-quant that reads it (Rewrites)
+        if (rw.deferredRelu(a.name()) || rw.elidedRelu(a.name())) {
+          outs.put(a.name(), x);
+          continue;
+        }
         y = switch (a.kind()) {
           case RELU -> sd.nn().relu(out(n.name()), x, 0.0);
           case RELU6 -> sd.nn().relu6(out(n.name()), x, 0.0);
@@ -153,30 +184,37 @@ final class SameDiffGraph {
           case IDENTITY -> sd.identity(out(n.name()), x);
         };
       } else if (n instanceof Node.Pool p) {
-        SDVariable x = sd.getVariable(out(p.input()));
+        SDVariable x = outs.get(p.input());
         Pooling2DConfig cfg = Pooling2DConfig.builder().kH(p.kernel()).kW(p.kernel()).sH(p.stride()).sW(p.stride())
             .pH(p.padding()).pW(p.padding()).paddingMode(PaddingMode.VALID).isNHWC(false)
             .type(p.type() == Node.Pool.Type.MAX ? Pooling2D.Pooling2DType.MAX : Pooling2D.Pooling2DType.AVG)
             // average over the real (unpadded) window elements
             .divisor(Pooling2D.Divisor.EXCLUDE_PADDING).build();
-        y = p.type() == Node.Pool.Type.MAX ? sd.cnn().maxPooling2d(out(n.name()), x, cfg) : sd.cnn().avgPooling2d(out(n.name()), x, cfg);
+        if (rw.reluAfterPool(p.name())) {
+          // relu(maxpool(x)) = maxpool(relu(x)): the ReLU runs on the pooled, 4× smaller map (or not at all)
+          SDVariable pooled = sd.cnn().maxPooling2d(out(n.name()) + "/pre_relu", x, cfg);
+          y = rw.elidedRelu(p.name()) ? pooled : sd.nn().relu(out(n.name()), pooled, 0.0);
+        } else {
+          y = p.type() == Node.Pool.Type.MAX ? sd.cnn().maxPooling2d(out(n.name()), x, cfg) : sd.cnn().avgPooling2d(out(n.name()), x, cfg);
+        }
       } else if (n instanceof Node.GlobalAvgPool g) {
-        y = sd.getVariable(out(g.input())).mean(out(n.name()), false, 2, 3);
+        y = outs.get(g.input()).mean(out(n.name()), false, 2, 3);
       } else if (n instanceof Node.Add a) {
-        SDVariable acc = sd.getVariable(out(a.sources().get(0)));
+        SDVariable acc = outs.get(a.sources().get(0));
         List<String> rest = a.sources().subList(1, a.sources().size());
         for (int i = 0; i < rest.size(); i++) {
-          SDVariable other = sd.getVariable(out(rest.get(i)));
+          SDVariable other = outs.get(rest.get(i));
           acc = i == rest.size() - 1 ? acc.add(out(n.name()), other) : acc.add(other);
         }
         y = acc;
       } else if (n instanceof Node.Flatten f) {
         int[] s = shapes.get(f.name());
-        y = sd.getVariable(out(f.input())).reshape(-1, s[0]);
+        y = outs.get(f.input()).reshape(-1, s[0]);
         y = sd.identity(out(n.name()), y);
       } else {
         throw new IllegalArgumentException("node " + n.name() + ": unsupported node type " + n.getClass().getSimpleName());
       }
+      outs.put(n.name(), y);
     }
     return sd;
   }
@@ -221,5 +259,71 @@ final class SameDiffGraph {
     SDVariable q = sd.math().round(x.div(scale));
     q = sd.math().min(sd.math().max(q, lo), hi).mul(scale);
     return q.mul(on).add(x.mul(on.rsub(1.0)));
+  }
+
+  /**
+   * Exact rewrites of an inference graph on shared arrays (the evaluation form), measured in docs/performance.md:
+   * <ul>
+   *   <li>a BatchNorm that is the only reader of a conv's output is folded into that conv's weights and bias (the
+   *       conv's own output then has no variable: its values exist only normalised, under the BN's name);</li>
+   *   <li>a ReLU whose only reader is a max-pool runs after the pool (max commutes with a monotone function);</li>
+   *   <li>a ReLU (in place or moved below its pool) whose only reader is a prunable layer with a fused unsigned
+   *       fake-quant hook is dropped: the hook clamps to [0, max] already, so relu then quantize equals quantize.
+   *       The node's name then has no variable in that graph (the pre-ReLU values are not what it would hold).</li>
+   * </ul>
+   * Training graphs and standalone graphs are built as written.
+   */
+  record Rewrites(Map<String, Node.BatchNorm> folds, Set<String> skippedBatchNorms, Set<String> deferredRelus,
+                  Set<String> poolsWithRelu, Set<String> elided) {
+    static final Rewrites NONE = new Rewrites(Map.of(), Set.of(), Set.of(), Set.of(), Set.of());
+
+    static Rewrites of(Network net, Set<String> quantizedInputs, Map<String, FakeQuant> fakeQuants) {
+      Map<String, List<Node>> readers = new java.util.HashMap<>();
+      for (Node n : net.nodes()) for (String i : n.inputs()) readers.computeIfAbsent(i, k -> new java.util.ArrayList<>()).add(n);
+      Map<String, int[]> shapes = net.outputShapes();
+      Map<String, Node.BatchNorm> folds = new java.util.HashMap<>();
+      Set<String> skipped = new java.util.HashSet<>(), deferred = new java.util.HashSet<>(), pools = new java.util.HashSet<>(),
+          elided = new java.util.HashSet<>();
+      for (Node n : net.nodes()) {
+        List<Node> r = readers.getOrDefault(n.name(), List.of());
+        if (n instanceof Node.Conv2d c && r.size() == 1 && r.get(0) instanceof Node.BatchNorm bn && shapes.get(c.name()).length == 3) {
+          folds.put(c.name(), bn);
+          skipped.add(bn.name());
+        }
+        if (n instanceof Node.Activation a && a.kind() == Node.Activation.Kind.RELU) {
+          String carrier = a.name();
+          if (r.size() == 1 && r.get(0) instanceof Node.Pool p && p.type() == Node.Pool.Type.MAX) {
+            deferred.add(a.name());
+            pools.add(p.name());
+            carrier = p.name();
+          }
+          List<Node> cr = readers.getOrDefault(carrier, List.of());
+          if (cr.size() == 1 && (cr.get(0) instanceof Node.Conv2d || cr.get(0) instanceof Node.Dense)
+              && quantizedInputs.contains(cr.get(0).name()) && fakeQuants != null && fakeQuants.containsKey(cr.get(0).name()))
+            elided.add(carrier);
+        }
+      }
+      return new Rewrites(Map.copyOf(folds), Set.copyOf(skipped), Set.copyOf(deferred), Set.copyOf(pools), Set.copyOf(elided));
+    }
+
+    boolean skipped(String node) {
+      return skippedBatchNorms.contains(node);
+    }
+
+    Node.BatchNorm foldedBatchNorm(String conv) {
+      return folds.get(conv);
+    }
+
+    boolean deferredRelu(String node) {
+      return deferredRelus.contains(node);
+    }
+
+    boolean reluAfterPool(String pool) {
+      return poolsWithRelu.contains(pool);
+    }
+
+    boolean elidedRelu(String node) {
+      return elided.contains(node);
+    }
   }
 }

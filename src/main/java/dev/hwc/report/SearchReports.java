@@ -30,12 +30,20 @@ public final class SearchReports {
 
   /** The plans worth re-measuring on the test set: the chosen one first, then up to {@code n} Pareto plans. */
   public static List<CompressionPlan> plansToTest(SearchCoordinator.State s, int n) {
+    return plansToTest(s, n, Double.POSITIVE_INFINITY);
+  }
+
+  /**
+   * As {@link #plansToTest(SearchCoordinator.State, int)}, the Pareto plans limited to those whose search-subset loss
+   * is at most {@code maxLossPoints} (plans far past every bound of interest are not worth a test-set pass).
+   */
+  public static List<CompressionPlan> plansToTest(SearchCoordinator.State s, int n, double maxLossPoints) {
     Map<String, CompressionPlan> byHash = plansByHash(s);
     LinkedHashMap<String, CompressionPlan> out = new LinkedHashMap<>();
     chosen(s).ifPresent(p -> out.put(p.planHash(), byHash.get(p.planHash())));
     int added = 0;
     for (ParetoArchive.Point p : ParetoArchive.of(s.evaluated()).front()) {
-      if (added >= n) break;
+      if (added >= n || p.accuracyLoss() > maxLossPoints) break;
       if (out.putIfAbsent(p.planHash(), byHash.get(p.planHash())) == null) added++;
     }
     return List.copyOf(out.values());

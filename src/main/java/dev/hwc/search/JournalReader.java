@@ -34,6 +34,12 @@ public final class JournalReader {
     return ids;
   }
 
+  /** Whether the journal holds a search of that id (reads its first event only). */
+  public boolean exists(String searchId) {
+    String pid = SearchCoordinator.persistenceId(searchId).id();
+    return !await(journal.currentEventsByPersistenceId(pid, 0L, 1L).runWith(Sink.seq(), system)).isEmpty();
+  }
+
   /** Every event of one search, in order; empty if there is no such search. */
   public List<Entry> events(String searchId) {
     String pid = SearchCoordinator.persistenceId(searchId).id();

@@ -67,27 +67,52 @@ public final class RealParts implements PartsFactory {
   /** The two policies of hwc.search.strategy (the composite agent's halves, or a baseline's). */
   static SearchRuntime.Parts policies(Config root, List<String> menu, long seed, CompressionBackend compression,
                                       EnergyBackend energy, CompositePolicies agents) {
+    return policies(root, menu, seed, compression, energy, agents.ddpg(), agents.rainbow());
+  }
+
+  /**
+   * The two policies of hwc.search.strategy over the composite agent's halves {@code ddpg} and {@code rainbow}; public
+   * so that tests can run every strategy over doubles of the backends and agents.
+   */
+  public static SearchRuntime.Parts policies(Config root, List<String> menu, long seed, CompressionBackend compression,
+                                             EnergyBackend energy, ContinuousPolicy ddpg, DiscretePolicy rainbow) {
     SearchStrategy strategy = SearchStrategy.parse(root.getString("hwc.search.strategy"));
     String fixedName = root.getString("hwc.search.fixed-algorithm");
     int fixed = menu.indexOf(fixedName);
-    if (fixed < 0 && strategy != SearchStrategy.COMPOSITE && strategy != SearchStrategy.RANDOM)
+    if (fixed < 0 && strategy != SearchStrategy.COMPOSITE && strategy != SearchStrategy.RANDOM
+        && strategy != SearchStrategy.UNIFORM)
       throw new IllegalArgumentException("hwc.search.fixed-algorithm '" + fixedName + "' is not in hwc.compress.algorithms " + menu);
     var one = new SearchStrategy.FixedAlgorithm(Math.max(0, fixed));
     return switch (strategy) {
-      case COMPOSITE -> new SearchRuntime.Parts(compression, energy, agents.ddpg(), agents.rainbow());
-      case DDPG_FIXED -> new SearchRuntime.Parts(compression, energy, agents.ddpg(), one);
+      case COMPOSITE -> new SearchRuntime.Parts(compression, energy, ddpg, rainbow);
+      case DDPG_FIXED -> new SearchRuntime.Parts(compression, energy, ddpg, one);
       // action 1 maps to the top of the bits range (8), action 0 to the bottom of the ratio range (no pruning)
       case PRUNE_ONLY -> new SearchRuntime.Parts(compression, energy,
-          new SearchStrategy.Masked(agents.ddpg(), new float[] {-1, 1, 1}), one);
+          new SearchStrategy.Masked(ddpg, new float[] {-1, 1, 1}), one);
       case QUANT_ONLY -> new SearchRuntime.Parts(compression, energy,
-          new SearchStrategy.Masked(agents.ddpg(), new float[] {0, -1, -1}), one);
+          new SearchStrategy.Masked(ddpg, new float[] {0, -1, -1}), one);
       case RANDOM -> {
         var rng = new dev.hwc.rl.Rng(seed);
         yield new SearchRuntime.Parts(compression, energy,
             new SearchStrategy.RandomActions(LayerEmbedding.ACTION_SIZE, rng),
             new SearchStrategy.RandomAlgorithm(menu.size(), new dev.hwc.rl.Rng(seed ^ 0x5DEECE66DL)));
       }
+      case UNIFORM -> new SearchRuntime.Parts(compression, energy,
+          new SearchStrategy.GridActions(uniformGrid(root, menu.size()), ActionMapping.from(CompressionSettings.from(root))),
+          new SearchStrategy.GridAlgorithm());
     };
+  }
+
+  /** The uniform strategy's grid from hwc.search.uniform, the ratio range and the energy baseline's bits. */
+  public static UniformGrid uniformGrid(Config root, int algorithms) {
+    CompressionSettings cs = CompressionSettings.from(root);
+    try {
+      Config u = root.getConfig("hwc.search.uniform");
+      return UniformGrid.of(u.getIntList("bits"), u.getDouble("ratio-step"), cs.minRatio(), cs.maxRatio(), algorithms,
+          EnergySettings.fromConfig(root.getConfig("hwc.energy")).baselineBits());
+    } catch (com.typesafe.config.ConfigException e) {
+      throw new IllegalArgumentException("bad configuration: " + e.getMessage(), e);
+    }
   }
 
   /** SHA-256 of the model file, hex. */

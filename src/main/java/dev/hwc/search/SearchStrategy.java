@@ -21,7 +21,9 @@ public enum SearchStrategy {
   /** DDPG bit-widths only, no pruning. */
   QUANT_ONLY,
   /** Uniformly random actions and algorithms (seeded, resumable). */
-  RANDOM;
+  RANDOM,
+  /** A grid of uniform decisions (the same bits, ratio and algorithm for every layer), walked coarse to fine ({@link UniformGrid}). */
+  UNIFORM;
 
   public String configName() {
     return name().toLowerCase(Locale.ROOT).replace('_', '-');
@@ -29,7 +31,7 @@ public enum SearchStrategy {
 
   public static SearchStrategy parse(String s) {
     for (SearchStrategy v : values()) if (v.configName().equals(s)) return v;
-    throw new IllegalArgumentException("hwc.search.strategy '" + s + "' is not one of composite, ddpg-fixed, prune-only, quant-only, random");
+    throw new IllegalArgumentException("hwc.search.strategy '" + s + "' is not one of composite, ddpg-fixed, prune-only, quant-only, random, uniform");
   }
 
   /** A continuous policy whose action dimensions {@code fixed[k] >= 0} are overwritten with that value (others kept). */
@@ -145,5 +147,96 @@ public enum SearchStrategy {
     long[] s = new long[bytes.length / 8];
     for (int i = 0; i < s.length; i++) s[i] = b.getLong();
     return new Rng(s);
+  }
+
+  /**
+   * The uniform grid's continuous half: the k-th episode it acts for takes the grid's k-th point in its order, for
+   * every layer. A new episode is recognised by its first step's state (normalised layer index 0, {@link LayerEmbedding});
+   * the coordinator generates one episode's steps at a time, so this is the episode order, also when several
+   * episodes are evaluated at once. The checkpoint is the number of episodes learned ({@link #learn()} runs once per
+   * episode), so a search resumed from it generates the next episode with the next point. The hidden features carry
+   * the point's listing index and algorithm to {@link GridAlgorithm}, so the two halves cannot disagree, and the
+   * journal's layer steps show which grid point an episode ran.
+   */
+  public static final class GridActions implements ContinuousPolicy {
+    private final UniformGrid grid;
+    private final ActionMapping mapping;
+    private int generated;
+    private int learned;
+    private UniformGrid.Point current;
+
+    public GridActions(UniformGrid grid, ActionMapping mapping) {
+      this(grid, mapping, 0);
+    }
+
+    private GridActions(UniformGrid grid, ActionMapping mapping, int learned) {
+      for (UniformGrid.Point p : grid.points())
+        if (p.bits() < mapping.minBits() || p.bits() > mapping.maxBits())
+          throw new IllegalArgumentException("hwc.search.uniform.bits value " + p.bits() + " is outside hwc.compress.bits-range ["
+              + mapping.minBits() + ", " + mapping.maxBits() + "]");
+      this.grid = grid;
+      this.mapping = mapping;
+      this.generated = learned;
+      this.learned = learned;
+    }
+
+    @Override public Action act(float[] state, boolean explore) {
+      if (current == null || state[0] == 0f) current = grid.pointOfEpisode(++generated);
+      UniformGrid.Point p = current;
+      float b = bitsAction(mapping, p.bits());
+      return new Action(new float[] {ratioAction(mapping, p.ratio()), b, b},
+          new float[] {grid.points().indexOf(p), Math.max(0, p.algorithm())});
+    }
+
+    @Override public void remember(List<EpisodeTransitions.Step> transitions) {}
+
+    @Override public void learn() {
+      learned++;
+    }
+
+    @Override public byte[] toBytes() {
+      return ByteBuffer.allocate(4).putInt(learned).array();
+    }
+
+    @Override public ContinuousPolicy fromBytes(byte[] bytes) {
+      return new GridActions(grid, mapping, ByteBuffer.wrap(bytes).getInt());
+    }
+  }
+
+  /** The uniform grid's discrete half: the algorithm {@link GridActions} put in the hidden features (input[1]). */
+  public record GridAlgorithm() implements DiscretePolicy {
+    @Override public int act(float[] input, boolean explore) {
+      return Math.round(input[1]);
+    }
+
+    @Override public void remember(List<EpisodeTransitions.Step> transitions) {}
+
+    @Override public void learn() {}
+
+    @Override public byte[] toBytes() {
+      return new byte[0];
+    }
+
+    @Override public DiscretePolicy fromBytes(byte[] bytes) {
+      return this;
+    }
+  }
+
+  /** The raw action whose equal-width bin is {@code bits} (the bin's centre). */
+  static float bitsAction(ActionMapping m, int bits) {
+    float a = (float) ((bits - m.minBits() + 0.5) / (m.maxBits() - m.minBits() + 1));
+    if (m.bits(a) != bits) throw new IllegalStateException("bits " + bits + " do not map back from action " + a);
+    return a;
+  }
+
+  /**
+   * The smallest raw action whose ratio is at least {@code ratio}: pruners take floor(ratio · n), so a ratio a float
+   * rounding below 0.3 would prune one filter too few.
+   */
+  static float ratioAction(ActionMapping m, double ratio) {
+    if (m.maxRatio() <= m.minRatio()) return 0f;
+    float a = (float) Math.max(0, Math.min(1, (ratio - m.minRatio()) / (m.maxRatio() - m.minRatio())));
+    while (a < 1f && m.ratio(a) < ratio) a = Math.nextUp(a);
+    return a;
   }
 }

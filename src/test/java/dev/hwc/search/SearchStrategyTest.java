@@ -17,7 +17,7 @@ class SearchStrategyTest {
     for (SearchStrategy s : SearchStrategy.values()) assertEquals(s, SearchStrategy.parse(s.configName()));
     assertEquals("prune-only", SearchStrategy.PRUNE_ONLY.configName());
     var e = assertThrows(IllegalArgumentException.class, () -> SearchStrategy.parse("greedy"));
-    assertEquals("hwc.search.strategy 'greedy' is not one of composite, ddpg-fixed, prune-only, quant-only, random", e.getMessage());
+    assertEquals("hwc.search.strategy 'greedy' is not one of composite, ddpg-fixed, prune-only, quant-only, random, uniform", e.getMessage());
   }
 
   @Test void pruneOnlyKeepsTheRatioAndForcesEightBits() {
