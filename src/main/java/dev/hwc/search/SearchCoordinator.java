@@ -26,14 +26,15 @@ import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
 
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.ArrayDeque;
-import java.util.Deque;
 
 /**
  * One search, event-sourced (persistence id {@code search-<id>}): drives episodes layer by layer through the
@@ -350,7 +351,7 @@ public final class SearchCoordinator extends EventSourcedBehavior<SearchCoordina
 
   /** The smallest episode id neither evaluated nor in flight: an episode left open by a crash runs again under its id. */
   private int nextEpisode(State s) {
-    Set<Integer> taken = new java.util.HashSet<>(evaluating.keySet());
+    Set<Integer> taken = new HashSet<>(evaluating.keySet());
     for (State.Episode e : s.episodes()) taken.add(e.evaluated().episode());
     for (EpisodeRun e : toLearn) taken.add(e.episode);
     if (learning != null) taken.add(learning.episode);
