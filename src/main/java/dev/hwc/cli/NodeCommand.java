@@ -22,6 +22,7 @@ import dev.hwc.search.WorkDispatcher;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -105,7 +106,9 @@ public final class NodeCommand implements Callable<Integer> {
     // Bind slf4j before Pekko's threads log concurrently.
     org.slf4j.LoggerFactory.getILoggerFactory();
     ActorSystem<Void> system = ActorSystem.create(Behaviors.setup(ctx -> {
-      ctx.spawn(EvaluationWorker.create(job -> workerBackends.apply(root, job), evaluateTimeout), "evaluation-worker");
+      // A bug in one message must not leave the node up and idle: the worker restarts and asks for work again.
+      ctx.spawn(Behaviors.supervise(EvaluationWorker.create(job -> workerBackends.apply(root, job), evaluateTimeout))
+          .onFailure(SupervisorStrategy.restart()), "evaluation-worker");
       return Behaviors.empty();
     }), ClusterSettings.SYSTEM, cluster.nodeConfig(root, ClusterSettings.WORKER));
     stopOnSignal(system);
