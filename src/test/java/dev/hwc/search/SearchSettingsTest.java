@@ -8,11 +8,12 @@ import org.junit.jupiter.api.Test;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 class SearchSettingsTest {
-  @Test void shippedConfigurationHasTheGradedPenalty() {
+  @Test void shippedConfigurationHasTheFlatPenalty() {
+    // flat, so that early rejection (an estimated loss for failing plans) cannot change the search's course
     SearchSettings s = SearchSettings.from(HwcConfig.load(null));
-    assertEquals(new RewardTable.Penalty(-10, -2, 0.2), s.penalty());
-    // 6 points past the bound: -2 - 0.2*5 = -3
-    assertEquals(-3, s.loadRewardTable().reward(6, 50), 1e-12);
+    assertEquals(new RewardTable.Penalty(-10, -10, 0), s.penalty());
+    assertEquals(-10, s.loadRewardTable().reward(6, 50), 1e-12);
+    assertEquals(-10, s.loadRewardTable().reward(1.01, 50), 1e-12);
   }
 
   @Test void aConfigurationWithoutTheGradedKeysKeepsTheFlatPenalty() {
