@@ -93,11 +93,7 @@ public final class SearchCommand implements Callable<Integer> {
         throw new IllegalArgumentException("search '" + searchId + "' already exists; continue it with: hwc resume " + searchId);
       SearchRuntime.Parts p = parts.create(root, model.toAbsolutePath().normalize(), s, hardware);
       var c = p.compression();
-      var started = new SearchStarted(searchId, root.getConfig("hwc").root().render(ConfigRenderOptions.concise()),
-          model.toAbsolutePath().normalize().toString(), c.modelFingerprint(), c.datasetFingerprint(),
-          hardware == null ? "" : hardware.toAbsolutePath().normalize().toString(), c.baselineAccuracy(),
-          p.energy().baselineEnergy(c.prunableLayers()), settings.maxAccuracyLoss(), s, n, c.algorithms(),
-          c.decisionLayers(), c.prunableLayers(), System.currentTimeMillis());
+      var started = started(searchId, root, model, hardware, p, settings, s, n);
       ActorRef<SearchCoordinator.Command> search = system.systemActorOf(
           SearchRuntime.create(searchId, p, settings, rewards), "search-" + searchId, Props.empty());
       StatusReply<Done> ok = AskPattern.<SearchCoordinator.Command, StatusReply<Done>>ask(search,
@@ -121,6 +117,17 @@ public final class SearchCommand implements Callable<Integer> {
       if (system != null) SearchSystem.stop(system, Duration.ofSeconds(30));
       lock.close();
     }
+  }
+
+  /** The provenance a new search journals first (also what a cluster coordinator node journals). */
+  static SearchStarted started(String searchId, Config root, Path model, Path hardware, SearchRuntime.Parts p,
+                               SearchSettings settings, long seed, int episodes) {
+    var c = p.compression();
+    return new SearchStarted(searchId, root.getConfig("hwc").root().render(ConfigRenderOptions.concise()),
+        model.toAbsolutePath().normalize().toString(), c.modelFingerprint(), c.datasetFingerprint(),
+        hardware == null ? "" : hardware.toAbsolutePath().normalize().toString(), c.baselineAccuracy(),
+        p.energy().baselineEnergy(c.prunableLayers()), settings.maxAccuracyLoss(), seed, episodes, c.algorithms(),
+        c.decisionLayers(), c.prunableLayers(), System.currentTimeMillis());
   }
 
   /** A search id is a file name too (its directory under hwc.work-dir/searches), so it is kept plain. */

@@ -29,7 +29,9 @@ public final class CompressionWorker {
 
   public record LayerCompressed(int episode, int step, List<LayerOutcome> outcomes) implements JsonSerializable {}
 
-  public record Evaluate(int episode, CompressionPlan plan, ActorRef<StatusReply<PlanEvaluated>> replyTo) implements Command {}
+  /** Also the coordinator's request to a {@link WorkDispatcher} in cluster mode. */
+  public record Evaluate(int episode, CompressionPlan plan, ActorRef<StatusReply<PlanEvaluated>> replyTo)
+      implements Command, WorkDispatcher.Command {}
 
   public record PlanEvaluated(int episode, double accuracy) implements JsonSerializable {}
 

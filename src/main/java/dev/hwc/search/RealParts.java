@@ -1,6 +1,7 @@
 package dev.hwc.search;
 
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
 import dev.hwc.cli.HwcConfig;
 import dev.hwc.compress.CompressionSettings;
 import dev.hwc.data.DataSettings;
@@ -26,11 +27,8 @@ import java.util.List;
 public final class RealParts implements PartsFactory {
   @Override
   public SearchRuntime.Parts create(Config root, Path model, long seed, Path hardware) {
-    Network net = ModelIO.load(model);
-    DataSplits splits = DataSplits.load(DataSettings.from(root));
     CompressionSettings cs = CompressionSettings.from(root);
-    var compression = new ModelCompression(net, fingerprint(model), splits, cs, EvaluationSettings.from(root),
-        root.getDouble("hwc.search.max-accuracy-loss"));
+    var compression = compression(root, model);
 
     EnergySettings es = EnergySettings.fromConfig(root.getConfig("hwc.energy"));
     Path hw = hardware != null ? hardware : HwcConfig.resolve(es.hardware());
@@ -40,6 +38,30 @@ public final class RealParts implements PartsFactory {
         Ddpg.Config.from(root.getConfig("hwc.rl.ddpg")), Rainbow.Config.from(root.getConfig("hwc.rl.rainbow")),
         LayerEmbedding.SIZE, cs.algorithms().size(), seed);
     return policies(root, cs.algorithms(), seed, compression, energy, agents);
+  }
+
+  /** The real compression backend of a search on {@code model} (loads the model and the data splits). */
+  public static ModelCompression compression(Config root, Path model) {
+    Network net = ModelIO.load(model);
+    DataSplits splits = DataSplits.load(DataSettings.from(root));
+    return new ModelCompression(net, fingerprint(model), splits, CompressionSettings.from(root), EvaluationSettings.from(root),
+        root.getDouble("hwc.search.max-accuracy-loss"));
+  }
+
+  /**
+   * A cluster worker's backend for {@code job}: the search's journaled configuration over this node's, and the model
+   * at the journaled path, which must be the very file the search started with (same fingerprint).
+   */
+  public static CompressionBackend evaluationBackend(Config local, WorkDispatcher.SearchJob job) {
+    Config root = ConfigFactory.parseString(job.configJson()).atPath("hwc").withFallback(local).resolve();
+    Path model = Path.of(job.modelPath());
+    if (!Files.isRegularFile(model))
+      throw new IllegalArgumentException("model " + model + " of search '" + job.searchId() + "' is not on this node");
+    String fp = fingerprint(model);
+    if (!fp.equals(job.modelFingerprint()))
+      throw new IllegalArgumentException("model " + model + " on this node differs from search '" + job.searchId()
+          + "''s (fingerprint " + fp + ", journal " + job.modelFingerprint() + ")");
+    return compression(root, model);
   }
 
   /** The two policies of hwc.search.strategy (the composite agent's halves, or a baseline's). */

@@ -26,11 +26,15 @@ import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
 
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * One search, event-sourced (persistence id {@code search-<id>}): drives episodes layer by layer through the
@@ -58,6 +62,12 @@ public final class SearchCoordinator extends EventSourcedBehavior<SearchCoordina
 
   public record GetState(ActorRef<State> replyTo) implements Command {}
 
+  /**
+   * Cluster mode: {@code workers} evaluators are reachable now; episodes in flight are capped at that (at least 1,
+   * at most the wiring's {@code maxInFlight}). Never sent in one process.
+   */
+  public record EvaluatorsChanged(int workers) implements Command {}
+
   public sealed interface Progress extends JsonSerializable {}
 
   /** An episode was evaluated; {@code bestEnergyReduction} is the chosen plan's (NaN: none within the loss bound). */
@@ -80,13 +90,17 @@ public final class SearchCoordinator extends EventSourcedBehavior<SearchCoordina
   private record Checkpointed(int episode, CheckpointRef ref) implements Command {}
   private record Failure(String message) implements Command {}
 
-  /** The journal folded: the provenance, every evaluated episode with its steps, the episode in flight. */
-  public record State(SearchStarted started, List<Episode> episodes, int inFlight, List<LayerStepTaken> inFlightSteps,
+  /**
+   * The journal folded: the provenance, every evaluated episode with its steps (journal order), the episodes started
+   * and not yet evaluated with their steps so far ({@code open}: one at most in a single process, up to
+   * {@code hwc.cluster.max-in-flight} in cluster mode; an open episode at a crash runs again), the last checkpoint.
+   */
+  public record State(SearchStarted started, List<Episode> episodes, Map<Integer, List<LayerStepTaken>> open,
                       AgentCheckpointed checkpoint, SearchCompleted completed) implements JsonSerializable {
     public record Episode(List<LayerStepTaken> steps, EpisodeEvaluated evaluated) {}
 
     public static State empty() {
-      return new State(null, List.of(), 0, List.of(), null, null);
+      return new State(null, List.of(), Map.of(), null, null);
     }
 
     public int episodesDone() {
@@ -97,18 +111,43 @@ public final class SearchCoordinator extends EventSourcedBehavior<SearchCoordina
       return checkpoint == null ? 0 : checkpoint.episode();
     }
 
+    /** The episode id evaluated last in journal order (0: none); the last checkpoint must be after it. */
+    public int lastEvaluatedEpisode() {
+      return episodes.isEmpty() ? 0 : episodes.get(episodes.size() - 1).evaluated().episode();
+    }
+
+    /** Whether episode {@code id} is journaled as evaluated: a second evaluation of it is never journaled. */
+    public boolean isEvaluated(int id) {
+      for (Episode e : episodes) if (e.evaluated().episode() == id) return true;
+      return false;
+    }
+
+    /** The open episode started last (0: none). */
+    public int inFlight() {
+      return open.isEmpty() ? 0 : new TreeMap<>(open).lastKey();
+    }
+
+    /** The steps journaled so far of {@link #inFlight()}. */
+    public List<LayerStepTaken> inFlightSteps() {
+      return open.isEmpty() ? List.of() : open.get(inFlight());
+    }
+
     public List<EpisodeEvaluated> evaluated() {
       return episodes.stream().map(Episode::evaluated).toList();
     }
 
     public State apply(SearchEvent e) {
-      if (e instanceof SearchStarted s) return new State(s, episodes, inFlight, inFlightSteps, checkpoint, completed);
-      if (e instanceof EpisodeStarted s) return new State(started, episodes, s.episode(), List.of(), checkpoint, completed);
-      if (e instanceof LayerStepTaken s) return new State(started, episodes, inFlight, append(inFlightSteps, s), checkpoint, completed);
-      if (e instanceof EpisodeEvaluated s)
-        return new State(started, append(episodes, new Episode(inFlightSteps, s)), 0, List.of(), checkpoint, completed);
-      if (e instanceof AgentCheckpointed s) return new State(started, episodes, inFlight, inFlightSteps, s, completed);
-      if (e instanceof SearchCompleted s) return new State(started, episodes, inFlight, inFlightSteps, checkpoint, s);
+      if (e instanceof SearchStarted s) return new State(s, episodes, open, checkpoint, completed);
+      if (e instanceof EpisodeStarted s) return new State(started, episodes, put(open, s.episode(), List.of()), checkpoint, completed);
+      if (e instanceof LayerStepTaken s)
+        return new State(started, episodes, put(open, s.episode(), append(open.getOrDefault(s.episode(), List.of()), s)), checkpoint, completed);
+      if (e instanceof EpisodeEvaluated s) {
+        Map<Integer, List<LayerStepTaken>> rest = new TreeMap<>(open);
+        List<LayerStepTaken> steps = rest.remove(s.episode());
+        return new State(started, append(episodes, new Episode(steps == null ? List.of() : steps, s)), Map.copyOf(rest), checkpoint, completed);
+      }
+      if (e instanceof AgentCheckpointed s) return new State(started, episodes, open, s, completed);
+      if (e instanceof SearchCompleted s) return new State(started, episodes, open, checkpoint, s);
       throw new IllegalStateException("unknown event " + e);
     }
 
@@ -118,12 +157,34 @@ public final class SearchCoordinator extends EventSourcedBehavior<SearchCoordina
       out.add(x);
       return List.copyOf(out);
     }
+
+    private static Map<Integer, List<LayerStepTaken>> put(Map<Integer, List<LayerStepTaken>> m, int k, List<LayerStepTaken> v) {
+      Map<Integer, List<LayerStepTaken>> out = new TreeMap<>(m);
+      out.put(k, v);
+      return Map.copyOf(out);
+    }
   }
 
-  /** The actors a coordinator talks to, and the plain pieces it computes with. */
+  /**
+   * The actors a coordinator talks to, and the plain pieces it computes with. {@code evaluator} takes the episodes'
+   * whole-plan evaluations: the local worker in one process, the {@link WorkDispatcher} in cluster mode;
+   * {@code maxInFlight} episodes may be evaluated at once (1: the paper's strict order).
+   */
   public record Wiring(ActorRef<DdpgAgent.Command> ddpg, ActorRef<RainbowLearner.Command> rainbow,
                        ActorRef<CompressionWorker.Command> worker, ActorRef<EnergyEstimator.Command> estimator,
-                       RewardTable rewards, ActionMapping actions, CheckpointStore checkpoints, Duration askTimeout) {}
+                       RewardTable rewards, ActionMapping actions, CheckpointStore checkpoints, Duration askTimeout,
+                       ActorRef<CompressionWorker.Evaluate> evaluator, int maxInFlight) {
+    public Wiring {
+      if (maxInFlight < 1) throw new IllegalArgumentException("maxInFlight must be at least 1, was " + maxInFlight);
+    }
+
+    /** One process: the local worker evaluates, one episode at a time. */
+    public Wiring(ActorRef<DdpgAgent.Command> ddpg, ActorRef<RainbowLearner.Command> rainbow,
+                  ActorRef<CompressionWorker.Command> worker, ActorRef<EnergyEstimator.Command> estimator,
+                  RewardTable rewards, ActionMapping actions, CheckpointStore checkpoints, Duration askTimeout) {
+      this(ddpg, rainbow, worker, estimator, rewards, actions, checkpoints, askTimeout, worker.narrow(), 1);
+    }
+  }
 
   public static PersistenceId persistenceId(String searchId) {
     return PersistenceId.ofUniqueId("search-" + searchId);
@@ -136,14 +197,22 @@ public final class SearchCoordinator extends EventSourcedBehavior<SearchCoordina
   private final ActorContext<Command> ctx;
   private final Wiring w;
 
-  // Per incarnation, not journaled: what Run asked for and where the episode in flight stands.
+  // Per incarnation, not journaled: what Run asked for and where the episodes in flight stand. One episode's plan is
+  // generated at a time (the agents act in order), several may be out for evaluation, and they learn one at a time
+  // in the order their evaluations came back (which is the journal's order, so recovery refills replay the same way).
   private boolean agentsReady;
+  private boolean restoring;
   private Run run;
-  private EpisodeRun current;
+  private EpisodeRun generating;
+  private final Map<Integer, EpisodeRun> evaluating = new TreeMap<>();
+  private final Deque<EpisodeRun> toLearn = new ArrayDeque<>();
+  private EpisodeRun learning;
   private final List<CheckpointRef> pendingCheckpoint = new ArrayList<>();
   private List<LayerOutcome> pendingOutcomes = List.of();
   private int restoredReplies;
   private LayerEmbedding embedding;
+  /** Reachable evaluators as last reported (-1: not reported, the wiring's maxInFlight applies). */
+  private int workers = -1;
 
   private static final class EpisodeRun {
     final int episode;
@@ -155,6 +224,7 @@ public final class SearchCoordinator extends EventSourcedBehavior<SearchCoordina
     double macsRemoved;
     final List<LayerPlan> plan = new ArrayList<>();
     final List<LayerResult> results = new ArrayList<>();
+    final List<LayerStepTaken> steps = new ArrayList<>();
     EpisodeEvaluated evaluation;
 
     EpisodeRun(int episode) {
@@ -192,6 +262,10 @@ public final class SearchCoordinator extends EventSourcedBehavior<SearchCoordina
           return Effect().none();
         })
         .onCommand(Advance.class, (s, m) -> advance(s))
+        .onCommand(EvaluatorsChanged.class, (s, m) -> {
+          workers = m.workers();
+          return advance(s);
+        })
         .onCommand(AgentsRestored.class, this::onAgentsRestored)
         .onCommand(GotAction.class, this::onAction)
         .onCommand(GotAlgorithm.class, this::onAlgorithm)
@@ -233,32 +307,57 @@ public final class SearchCoordinator extends EventSourcedBehavior<SearchCoordina
     return advance(s);
   }
 
+  private int maxInFlight() {
+    return workers < 0 ? w.maxInFlight() : Math.max(1, Math.min(w.maxInFlight(), workers));
+  }
+
+  private int inFlight() {
+    return (generating == null ? 0 : 1) + evaluating.size() + toLearn.size() + (learning == null ? 0 : 1);
+  }
+
   /** Decides what comes next; every step of the loop comes back here. */
   private Effect<SearchEvent, State> advance(State s) {
     if (run == null) return Effect().none();
     if (!agentsReady) {
-      restoreAgents(s);
+      if (!restoring) restoreAgents(s);
+      restoring = true;
       return Effect().none();
     }
-    if (s.episodesDone() != s.checkpointEpisode()) {
+    if (learning == null && s.lastEvaluatedEpisode() != s.checkpointEpisode()) {
       // Evaluation and checkpoint are journaled together, so only a foreign or damaged journal gets here.
       run.listener().tell(new Failed("journal inconsistent: " + s.episodesDone() + " episodes evaluated, agents checkpointed after "
           + s.checkpointEpisode()));
       return Effect().stop();
     }
-    if (s.episodesDone() >= s.started().episodes()) return complete("episodes", s);
-    if (s.episodesDone() >= run.episodes()) {
-      // A partial run (tests, or a caller that runs a search in slices): the search stays open for resume.
-      run.listener().tell(new Finished("paused", s.episodesDone()));
-      run = null;
-      return Effect().none();
+    if (learning == null && !toLearn.isEmpty()) learn(s, toLearn.poll());
+    int inFlight = inFlight();
+    int target = Math.min(s.started().episodes(), run.episodes());
+    boolean late = run.deadlineEpochMillis() > 0 && System.currentTimeMillis() >= run.deadlineEpochMillis();
+    if (inFlight == 0) {
+      if (s.episodesDone() >= s.started().episodes()) return complete("episodes", s);
+      if (s.episodesDone() >= run.episodes()) {
+        // A partial run (tests, or a caller that runs a search in slices): the search stays open for resume.
+        run.listener().tell(new Finished("paused", s.episodesDone()));
+        run = null;
+        return Effect().none();
+      }
+      if (late) return complete("max-time", s);
     }
-    if (run.deadlineEpochMillis() > 0 && System.currentTimeMillis() >= run.deadlineEpochMillis()) return complete("max-time", s);
-    int episode = s.episodesDone() + 1;
-    return Effect().persist(new EpisodeStarted(episode)).thenRun(ns -> {
-      current = new EpisodeRun(episode);
-      act(ns);
-    });
+    if (late || generating != null || inFlight >= maxInFlight() || s.episodesDone() + inFlight >= target) return Effect().none();
+    int episode = nextEpisode(s);
+    generating = new EpisodeRun(episode);
+    return Effect().persist(new EpisodeStarted(episode)).thenRun(ns -> act(ns));
+  }
+
+  /** The smallest episode id neither evaluated nor in flight: an episode left open by a crash runs again under its id. */
+  private int nextEpisode(State s) {
+    Set<Integer> taken = new HashSet<>(evaluating.keySet());
+    for (State.Episode e : s.episodes()) taken.add(e.evaluated().episode());
+    for (EpisodeRun e : toLearn) taken.add(e.episode);
+    if (learning != null) taken.add(learning.episode);
+    int id = 1;
+    while (taken.contains(id)) id++;
+    return id;
   }
 
   private Effect<SearchEvent, State> complete(String reason, State s) {
@@ -267,10 +366,12 @@ public final class SearchCoordinator extends EventSourcedBehavior<SearchCoordina
   }
 
   private void restoreAgents(State s) {
+    // Every evaluated episode up to the one the last checkpoint follows, in journal order (the order they were learned).
     List<EpisodeTransitions.Step> journaled = new ArrayList<>();
     for (State.Episode e : s.episodes()) {
-      if (e.evaluated().episode() > s.checkpointEpisode()) break;
+      if (s.checkpoint() == null) break;
       journaled.addAll(EpisodeTransitions.of(e.steps(), e.evaluated().reward()));
+      if (e.evaluated().episode() == s.checkpointEpisode()) break;
     }
     List<EpisodeTransitions.Step> ct = List.copyOf(journaled), dt = ct;
     CheckpointRef d = s.checkpoint() == null ? null : s.checkpoint().of(DdpgAgent.NAME);
@@ -290,7 +391,7 @@ public final class SearchCoordinator extends EventSourcedBehavior<SearchCoordina
   }
 
   private void act(State s) {
-    EpisodeRun e = current;
+    EpisodeRun e = generating;
     List<LayerShape> layers = s.started().decisionLayers();
     LayerEmbedding embedding = embedding(s);
     double total = totalMacs(s);
@@ -303,18 +404,18 @@ public final class SearchCoordinator extends EventSourcedBehavior<SearchCoordina
   }
 
   private Effect<SearchEvent, State> onAction(State s, GotAction m) {
-    if (stale(m.episode())) return Effect().none();
-    current.action = m.action();
-    current.hidden = m.hidden();
-    float[] input = EpisodeTransitions.rainbowInput(m.hidden(), current.state);
+    if (notGenerating(m.episode())) return Effect().none();
+    generating.action = m.action();
+    generating.hidden = m.hidden();
+    float[] input = EpisodeTransitions.rainbowInput(m.hidden(), generating.state);
     ctx.ask(RainbowLearner.Chosen.class, w.rainbow(), w.askTimeout(), reply -> new RainbowLearner.Choose(input, true, reply),
         (c, err) -> err != null ? new Failure("rainbow act: " + err.getMessage()) : new GotAlgorithm(m.episode(), c.algorithm()));
     return Effect().none();
   }
 
   private Effect<SearchEvent, State> onAlgorithm(State s, GotAlgorithm m) {
-    if (stale(m.episode())) return Effect().none();
-    EpisodeRun e = current;
+    if (notGenerating(m.episode())) return Effect().none();
+    EpisodeRun e = generating;
     List<LayerShape> layers = s.started().decisionLayers();
     LayerDecision d;
     try {
@@ -324,20 +425,22 @@ public final class SearchCoordinator extends EventSourcedBehavior<SearchCoordina
       return Effect().none();
     }
     var step = new LayerStepTaken(e.episode, e.step, layers.get(e.step).name(), e.state, e.action, e.hidden, m.algorithm(), d);
-    return Effect().persist(step).thenRun(ns ->
-        ctx.askWithStatus(CompressionWorker.LayerCompressed.class, w.worker(), w.askTimeout(),
-            reply -> new CompressionWorker.CompressLayer(e.episode, e.step, d, reply),
-            (r, err) -> err != null ? new Failure(err.getMessage()) : new Compressed(r)));
+    return Effect().persist(step).thenRun(ns -> {
+      e.steps.add(step);
+      ctx.askWithStatus(CompressionWorker.LayerCompressed.class, w.worker(), w.askTimeout(),
+          reply -> new CompressionWorker.CompressLayer(e.episode, e.step, d, reply),
+          (r, err) -> err != null ? new Failure(err.getMessage()) : new Compressed(r));
+    });
   }
 
   private Effect<SearchEvent, State> onCompressed(State s, Compressed m) {
-    if (stale(m.result().episode())) return Effect().none();
+    if (notGenerating(m.result().episode())) return Effect().none();
     List<EnergyEstimator.LayerCost> costs = new ArrayList<>();
     for (LayerOutcome o : m.result().outcomes()) {
       double density = Math.min(1.0, Math.max(0.0, (double) o.params() / o.shape().weights()));
       costs.add(new EnergyEstimator.LayerCost(o.shape(), o.decision().weightBits(), o.decision().activationBits(), density));
     }
-    int episode = current.episode;
+    int episode = generating.episode;
     pendingOutcomes = m.result().outcomes();
     ctx.ask(EnergyEstimator.Estimated.class, w.estimator(), w.askTimeout(),
         reply -> new EnergyEstimator.Estimate(m.result().step(), costs, reply),
@@ -346,8 +449,8 @@ public final class SearchCoordinator extends EventSourcedBehavior<SearchCoordina
   }
 
   private Effect<SearchEvent, State> onPriced(State s, Priced m) {
-    if (stale(m.episode())) return Effect().none();
-    EpisodeRun e = current;
+    if (notGenerating(m.episode())) return Effect().none();
+    EpisodeRun e = generating;
     Map<String, LayerShape> original = originalShapes(s);
     for (int i = 0; i < pendingOutcomes.size(); i++) {
       LayerOutcome o = pendingOutcomes.get(i);
@@ -364,15 +467,19 @@ public final class SearchCoordinator extends EventSourcedBehavior<SearchCoordina
       return Effect().none();
     }
     CompressionPlan plan = new CompressionPlan(e.plan);
-    ctx.askWithStatus(CompressionWorker.PlanEvaluated.class, w.worker(), w.askTimeout(),
+    generating = null;
+    evaluating.put(e.episode, e);
+    ctx.askWithStatus(CompressionWorker.PlanEvaluated.class, w.evaluator(), w.askTimeout(),
         reply -> new CompressionWorker.Evaluate(e.episode, plan, reply),
         (r, err) -> err != null ? new Failure(err.getMessage()) : new Evaluated(r));
-    return Effect().none();
+    // With room for more episodes in flight, the next plan is generated while this one is evaluated.
+    return advance(s);
   }
 
   private Effect<SearchEvent, State> onEvaluated(State s, Evaluated m) {
-    if (stale(m.result().episode())) return Effect().none();
-    EpisodeRun e = current;
+    EpisodeRun e = evaluating.remove(m.result().episode());
+    // A duplicate or late result (a re-dispatched evaluation answered twice) is dropped: one evaluation per episode.
+    if (e == null || s.isEvaluated(m.result().episode())) return Effect().none();
     SearchStarted st = s.started();
     double accuracy = m.result().accuracy();
     double loss = (st.baselineAccuracy() - accuracy) * 100;
@@ -380,22 +487,29 @@ public final class SearchCoordinator extends EventSourcedBehavior<SearchCoordina
     double reduction = 1 - energy / st.baselineEnergy();
     double reward = w.rewards().reward(loss, reduction * 100);
     e.evaluation = new EpisodeEvaluated(e.episode, new CompressionPlan(e.plan), accuracy, loss, energy, reduction, reward, e.results);
-    // The agents learn and checkpoint before the evaluation is journaled: EpisodeEvaluated and AgentCheckpointed are
-    // persisted together, so a crash anywhere before leaves the episode in flight, to be run again from the previous
-    // checkpoint with the same random state (learning first and journaling after would lose the RNG's advance).
-    var ct = EpisodeTransitions.of(s.inFlightSteps(), reward);
+    toLearn.add(e);
+    return advance(s);
+  }
+
+  /**
+   * The agents learn and checkpoint before the evaluation is journaled: EpisodeEvaluated and AgentCheckpointed are
+   * persisted together, so a crash anywhere before leaves the episode in flight, to be run again from the previous
+   * checkpoint with the same random state (learning first and journaling after would lose the RNG's advance).
+   */
+  private void learn(State s, EpisodeRun e) {
+    learning = e;
+    var ct = EpisodeTransitions.of(e.steps, e.evaluation.reward());
     int episode = e.episode;
     ctx.askWithStatus(Done.class, w.ddpg(), w.askTimeout(), reply -> new DdpgAgent.Learn(episode, ct, reply),
         (ok, err) -> err != null ? new Failure(err.getMessage()) : new Learned(episode, DdpgAgent.NAME));
-    return Effect().none();
   }
 
   /** After DDPG learned: Rainbow learns; after Rainbow: the checkpoints. */
   private Effect<SearchEvent, State> onLearned(State s, Learned m) {
-    if (stale(m.episode())) return Effect().none();
+    if (notLearning(m.episode())) return Effect().none();
     int episode = m.episode();
     if (m.agent().equals(DdpgAgent.NAME)) {
-      var dt = EpisodeTransitions.of(s.inFlightSteps(), current.evaluation.reward());
+      var dt = EpisodeTransitions.of(learning.steps, learning.evaluation.reward());
       ctx.askWithStatus(Done.class, w.rainbow(), w.askTimeout(), reply -> new RainbowLearner.Learn(episode, dt, reply),
           (ok, err) -> err != null ? new Failure(err.getMessage()) : new Learned(episode, RainbowLearner.NAME));
     } else {
@@ -407,7 +521,7 @@ public final class SearchCoordinator extends EventSourcedBehavior<SearchCoordina
   }
 
   private Effect<SearchEvent, State> onCheckpointed(State s, Checkpointed m) {
-    if (stale(m.episode())) return Effect().none();
+    if (notLearning(m.episode())) return Effect().none();
     pendingCheckpoint.add(m.ref());
     int episode = m.episode();
     if (pendingCheckpoint.size() == 1) {
@@ -415,11 +529,11 @@ public final class SearchCoordinator extends EventSourcedBehavior<SearchCoordina
           (r, err) -> err != null ? new Failure(err.getMessage()) : new Checkpointed(episode, r));
       return Effect().none();
     }
-    EpisodeEvaluated ev = current.evaluation;
+    EpisodeEvaluated ev = learning.evaluation;
     var checkpointed = new AgentCheckpointed(episode, List.copyOf(pendingCheckpoint));
     pendingCheckpoint.clear();
     return Effect().persist(List.of(ev, checkpointed)).thenRun(ns -> {
-      current = null;
+      learning = null;
       w.checkpoints().retainOnly(Set.of(episode));
       var best = ParetoArchive.of(ns.evaluated()).chosen(w.rewards().maxAccuracyLoss());
       run.listener().tell(new EpisodeDone(ev.episode(), ev.reward(), ev.accuracyLoss(), ev.energyReduction(),
@@ -429,8 +543,12 @@ public final class SearchCoordinator extends EventSourcedBehavior<SearchCoordina
     });
   }
 
-  private boolean stale(int episode) {
-    return current == null || current.episode != episode;
+  private boolean notGenerating(int episode) {
+    return generating == null || generating.episode != episode;
+  }
+
+  private boolean notLearning(int episode) {
+    return learning == null || learning.episode != episode;
   }
 
   private LayerEmbedding embedding(State s) {

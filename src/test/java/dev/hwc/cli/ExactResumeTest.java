@@ -45,14 +45,14 @@ class ExactResumeTest {
     Path model = home().resolve("models/lenet5.zip");
     List<String> search = List.of("search", "--model", model.toString(), "--episodes", Integer.toString(EPISODES), "--seed", "3");
 
-    Child ref = Child.start(work, cat(search, "--id", "ref"));
+    Child ref = child(cat(search, "--id", "ref"));
     assertEquals(0, ref.waitFor(), ref.output());
     String refSummary = ref.line(l -> l.startsWith("chosen plan") || l.startsWith("no plan"));
 
     // Three kill moments, seeded: after k episodes are journaled (k = 0: right after SearchStarted), k increasing.
     Random rnd = new Random(20260611L);
     int[] at = {rnd.nextInt(2), 2 + rnd.nextInt(2), 4 + rnd.nextInt(3)};
-    Child run = Child.start(work, cat(search, "--id", "killed"));
+    Child run = child(cat(search, "--id", "killed"));
     int kills = 0;
     for (int k : at) {
       int target = k;
@@ -62,7 +62,7 @@ class ExactResumeTest {
       if (!reached) break;
       run.kill();
       kills++;
-      run = Child.start(work, List.of("resume", "killed"));
+      run = child(List.of("resume", "killed"));
       int done = run.awaitResumed();
       assertTrue(done >= target, "resumed at " + done + " after a kill at " + target + "\n" + run.output());
     }
@@ -80,7 +80,7 @@ class ExactResumeTest {
 
   /** The EpisodeEvaluated events of a search, as JSON, without timing fields (which differ between runs). */
   private List<JsonNode> evaluated(String id) throws Exception {
-    Child j = Child.start(work, List.of("journal", id, "--json"));
+    Child j = child(List.of("journal", id, "--json"));
     assertEquals(0, j.waitFor(), j.output());
     List<JsonNode> out = new ArrayList<>();
     for (String l : j.lines) {
@@ -92,6 +92,15 @@ class ExactResumeTest {
       out.add(e);
     }
     return out;
+  }
+
+  /** Extra JVM options of every hwc process of a test (the journal's database in {@link PostgresExactResumeTest}). */
+  List<String> jvmOptions() throws Exception {
+    return List.of();
+  }
+
+  private Child child(List<String> args) throws Exception {
+    return Child.start(work, args, jvmOptions());
   }
 
   private static Path home() {
@@ -142,15 +151,16 @@ class ExactResumeTest {
       }
     }
 
-    static Child start(Path work, List<String> args) throws IOException {
+    static Child start(Path work, List<String> args, List<String> jvmOptions) throws IOException {
       List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
           "-Xmx2g", "-cp", System.getProperty("java.class.path"),
           "-Dhwc.home=" + home(), "-Dhwc.work-dir=" + work,
           "-Dorg.bytedeco.javacpp.cachedir=" + System.getProperty("user.home") + "/.javacpp/cache",
           "-Dhwc.data.search-size=500",
           "-Dhwc.rl.ddpg.warmup-episodes=2", "-Dhwc.rl.rainbow.warmup-episodes=2",
-          "-Dhwc.rl.ddpg.batch-size=8", "-Dhwc.rl.rainbow.batch-size=8",
-          "dev.hwc.cli.Hwc"));
+          "-Dhwc.rl.ddpg.batch-size=8", "-Dhwc.rl.rainbow.batch-size=8"));
+      cmd.addAll(jvmOptions);
+      cmd.add("dev.hwc.cli.Hwc");
       cmd.addAll(args);
       ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
       pb.environment().put("OMP_NUM_THREADS", "1");

@@ -35,8 +35,13 @@ class SearchCoordinatorRecoveryTest {
   private RewardTable rewards;
   private ActorTestKit kit;
 
-  @BeforeEach void setUp() {
-    root = HwcConfig.load(null);
+  /** The configuration the coordinator runs with: the H2 journal here, PostgreSQL in {@link PostgresJournalTest}. */
+  Config config() throws Exception {
+    return HwcConfig.load(null);
+  }
+
+  @BeforeEach void setUp() throws Exception {
+    root = config();
     settings = SearchSettings.from(root).withWorkDir(tmp);
     rewards = settings.loadRewardTable();
     kit = newKit();
