@@ -376,9 +376,9 @@ public final class SearchCoordinator extends EventSourcedBehavior<SearchCoordina
     List<EpisodeTransitions.Step> ct = List.copyOf(journaled), dt = ct;
     CheckpointRef d = s.checkpoint() == null ? null : s.checkpoint().of(DdpgAgent.NAME);
     CheckpointRef r = s.checkpoint() == null ? null : s.checkpoint().of(RainbowLearner.NAME);
-    ctx.askWithStatus(Done.class, w.ddpg(), w.askTimeout(), reply -> new DdpgAgent.Restore(d, ct, reply),
+    ctx.askWithStatus(Done.class, w.ddpg(), w.askTimeout(), reply -> new LearnerProtocol.Restore(d, ct, reply),
         (ok, err) -> err != null ? new Failure(err.getMessage()) : new AgentsRestored(DdpgAgent.NAME));
-    ctx.askWithStatus(Done.class, w.rainbow(), w.askTimeout(), reply -> new RainbowLearner.Restore(r, dt, reply),
+    ctx.askWithStatus(Done.class, w.rainbow(), w.askTimeout(), reply -> new LearnerProtocol.Restore(r, dt, reply),
         (ok, err) -> err != null ? new Failure(err.getMessage()) : new AgentsRestored(RainbowLearner.NAME));
   }
 
@@ -500,7 +500,7 @@ public final class SearchCoordinator extends EventSourcedBehavior<SearchCoordina
     learning = e;
     var ct = EpisodeTransitions.of(e.steps, e.evaluation.reward());
     int episode = e.episode;
-    ctx.askWithStatus(Done.class, w.ddpg(), w.askTimeout(), reply -> new DdpgAgent.Learn(episode, ct, reply),
+    ctx.askWithStatus(Done.class, w.ddpg(), w.askTimeout(), reply -> new LearnerProtocol.Learn(episode, ct, reply),
         (ok, err) -> err != null ? new Failure(err.getMessage()) : new Learned(episode, DdpgAgent.NAME));
   }
 
@@ -510,11 +510,11 @@ public final class SearchCoordinator extends EventSourcedBehavior<SearchCoordina
     int episode = m.episode();
     if (m.agent().equals(DdpgAgent.NAME)) {
       var dt = EpisodeTransitions.of(learning.steps, learning.evaluation.reward());
-      ctx.askWithStatus(Done.class, w.rainbow(), w.askTimeout(), reply -> new RainbowLearner.Learn(episode, dt, reply),
+      ctx.askWithStatus(Done.class, w.rainbow(), w.askTimeout(), reply -> new LearnerProtocol.Learn(episode, dt, reply),
           (ok, err) -> err != null ? new Failure(err.getMessage()) : new Learned(episode, RainbowLearner.NAME));
     } else {
       pendingCheckpoint.clear();
-      ctx.askWithStatus(CheckpointRef.class, w.ddpg(), w.askTimeout(), reply -> new DdpgAgent.Checkpoint(episode, reply),
+      ctx.askWithStatus(CheckpointRef.class, w.ddpg(), w.askTimeout(), reply -> new LearnerProtocol.Checkpoint(episode, reply),
           (r, err) -> err != null ? new Failure(err.getMessage()) : new Checkpointed(episode, r));
     }
     return Effect().none();
@@ -525,7 +525,7 @@ public final class SearchCoordinator extends EventSourcedBehavior<SearchCoordina
     pendingCheckpoint.add(m.ref());
     int episode = m.episode();
     if (pendingCheckpoint.size() == 1) {
-      ctx.askWithStatus(CheckpointRef.class, w.rainbow(), w.askTimeout(), reply -> new RainbowLearner.Checkpoint(episode, reply),
+      ctx.askWithStatus(CheckpointRef.class, w.rainbow(), w.askTimeout(), reply -> new LearnerProtocol.Checkpoint(episode, reply),
           (r, err) -> err != null ? new Failure(err.getMessage()) : new Checkpointed(episode, r));
       return Effect().none();
     }

@@ -79,18 +79,18 @@ class SearchActorsTest {
 
     TestProbe<StatusReply<Done>> done = kit.createTestProbe();
     var steps = List.of(new EpisodeTransitions.Step(new float[1], new float[3], 0, 1f, new float[1], true));
-    ddpg.tell(new DdpgAgent.Learn(1, steps, done.ref()));
+    ddpg.tell(new LearnerProtocol.Learn(1, steps, done.ref()));
     assertTrue(done.receiveMessage(WAIT).isSuccess());
 
     TestProbe<StatusReply<CheckpointRef>> ck = kit.createTestProbe();
-    ddpg.tell(new DdpgAgent.Checkpoint(1, ck.ref()));
+    ddpg.tell(new LearnerProtocol.Checkpoint(1, ck.ref()));
     CheckpointRef ref = ck.receiveMessage(WAIT).getValue();
     assertEquals("checkpoints/ddpg-1.bin", ref.file());
     byte[] bytes = Files.readAllBytes(tmp.resolve("agents").resolve(ref.file()));
     assertEquals(CheckpointStore.sha256(bytes), ref.sha256());
 
     var tampered = new CheckpointRef("ddpg", ref.file(), "0".repeat(64), ref.size());
-    ddpg.tell(new DdpgAgent.Restore(tampered, List.of(), done.ref()));
+    ddpg.tell(new LearnerProtocol.Restore(tampered, List.of(), done.ref()));
     assertTrue(done.receiveMessage(WAIT).getError().getMessage().startsWith("restoring ddpg: checkpoint "));
 
     var rainbow = kit.spawn(RainbowLearner.create(new Doubles.Rainbow(4), store));
