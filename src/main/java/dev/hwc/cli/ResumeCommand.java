@@ -20,6 +20,7 @@ import picocli.CommandLine.Spec;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * {@code hwc resume <id>}: continues an interrupted search exactly — with the journaled configuration, model, seed
@@ -27,6 +28,9 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "resume", mixinStandardHelpOptions = true, description = "Continue an interrupted search where its journal ends.")
 public final class ResumeCommand implements Callable<Integer> {
+  /** DEBUG (HWC_LOG_LEVEL=DEBUG): where a resume's start-up time goes. */
+  private static final org.slf4j.Logger TIMING = org.slf4j.LoggerFactory.getLogger("dev.hwc.cli.timing");
+
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Parameters(index = "0", description = "The search's id (see hwc searches).")
@@ -44,6 +48,9 @@ public final class ResumeCommand implements Callable<Integer> {
     SearchSettings where = SearchSettings.from(current);
     long deadline = SearchCommand.deadline(maxTime);
     SearchCommand.checkId(id);
+    // ND4J's native start-up (seconds) overlaps the actor system's and the journal's.
+    SearchCommand.warmUpNd4j();
+    long t0 = System.nanoTime();
     SearchLock lock = null;
     ActorSystem<Void> system = null;
     try {
@@ -51,17 +58,23 @@ public final class ResumeCommand implements Callable<Integer> {
       var reader = new JournalReader(system, Duration.ofSeconds(60));
       if (!reader.exists(id)) throw new IllegalArgumentException("no search named '" + id + "' (hwc searches lists them)");
       lock = SearchLock.acquire(where.searchDir(id), id);
-      // Read again under the lock: another process may have written since.
-      SearchCoordinator.State state = reader.state(id);
-      SearchStarted st = state.started();
-      if (state.completed() != null)
-        throw new IllegalArgumentException("search '" + id + "' is complete (" + state.completed().reason() + ", "
-            + state.episodesDone() + " episodes); nothing to resume");
+      SearchStarted st = reader.started(id);
       // The search runs with the configuration it started with: the journaled hwc tree wins over today's files.
       Config root = ConfigFactory.parseString(st.configJson()).atPath("hwc").withFallback(current).resolve();
       SearchSettings settings = SearchSettings.from(root).withWorkDir(where.workDir());
-      var p = SearchCommand.parts.create(root, Path.of(st.modelPath()), st.seed(),
-          st.hardware().isEmpty() ? null : Path.of(st.hardware()));
+      // Model, data and calibration (seconds) are prepared while the journal is folded.
+      long t1 = System.nanoTime();
+      CompletableFuture<SearchRuntime.Parts> prepared = CompletableFuture.supplyAsync(() -> SearchCommand.parts.create(root,
+          Path.of(st.modelPath()), st.seed(), st.hardware().isEmpty() ? null : Path.of(st.hardware())), ResumeCommand::daemon);
+      // Read under the lock: another process may have written since.
+      SearchCoordinator.State state = reader.state(id);
+      if (state.completed() != null)
+        throw new IllegalArgumentException("search '" + id + "' is complete (" + state.completed().reason() + ", "
+            + state.episodesDone() + " episodes); nothing to resume");
+      long t2 = System.nanoTime();
+      SearchRuntime.Parts p = join(prepared);
+      TIMING.debug("resume {}: system started in {} ms, journal folded in {} ms ({} episodes), model and data ready {} ms after that",
+          id, (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, state.episodesDone(), (System.nanoTime() - t2) / 1_000_000);
       var c = p.compression();
       if (!c.modelFingerprint().equals(st.modelFingerprint()))
         throw new IllegalArgumentException("model " + st.modelPath() + " has changed since search '" + id
@@ -82,6 +95,23 @@ public final class ResumeCommand implements Callable<Integer> {
     } finally {
       if (system != null) SearchSystem.stop(system, Duration.ofSeconds(30));
       if (lock != null) lock.close();
+    }
+  }
+
+  private static void daemon(Runnable r) {
+    Thread t = new Thread(r, "hwc-prepare");
+    t.setDaemon(true);
+    t.start();
+  }
+
+  /** The prepared parts, or the preparation's own exception (its message is the user's error). */
+  private static SearchRuntime.Parts join(CompletableFuture<SearchRuntime.Parts> f) {
+    try {
+      return f.join();
+    } catch (java.util.concurrent.CompletionException e) {
+      if (e.getCause() instanceof RuntimeException r) throw r;
+      if (e.getCause() instanceof Error err) throw err;
+      throw e;
     }
   }
 }

@@ -85,6 +85,7 @@ public final class SearchCommand implements Callable<Integer> {
     String searchId = checkId(id != null ? id : defaultId(model));
 
     SearchLock lock = SearchLock.acquire(settings.searchDir(searchId), searchId);
+    warmUpNd4j();
     ActorSystem<Void> system = null;
     boolean handedOver = false;
     try {
@@ -135,6 +136,13 @@ public final class SearchCommand implements Callable<Integer> {
     if (!ID.matcher(id).matches())
       throw new IllegalArgumentException("search id '" + id + "' must be letters, digits, '.', '_' or '-' (at most 64)");
     return id;
+  }
+
+  /** Starts ND4J's native libraries on a daemon thread, so that their start-up overlaps other work. */
+  static void warmUpNd4j() {
+    Thread t = new Thread(() -> org.nd4j.linalg.factory.Nd4j.scalar(0f), "nd4j-warm-up");
+    t.setDaemon(true);
+    t.start();
   }
 
   static long deadline(String maxTime) {

@@ -36,8 +36,21 @@ public final class JournalReader {
 
   /** Whether the journal holds a search of that id (reads its first event only). */
   public boolean exists(String searchId) {
+    return !first(searchId).isEmpty();
+  }
+
+  /** The search's provenance, its first event (null if there is no such search): without reading the rest. */
+  public SearchEvent.SearchStarted started(String searchId) {
+    List<EventEnvelope> first = first(searchId);
+    if (first.isEmpty()) return null;
+    if (!(first.get(0).event() instanceof SearchEvent.SearchStarted s))
+      throw new IllegalStateException("journal of search '" + searchId + "' does not begin with SearchStarted but " + first.get(0).event());
+    return s;
+  }
+
+  private List<EventEnvelope> first(String searchId) {
     String pid = SearchCoordinator.persistenceId(searchId).id();
-    return !await(journal.currentEventsByPersistenceId(pid, 0L, 1L).runWith(Sink.seq(), system)).isEmpty();
+    return await(journal.currentEventsByPersistenceId(pid, 0L, 1L).runWith(Sink.seq(), system));
   }
 
   /** Every event of one search, in order; empty if there is no such search. */
