@@ -17,8 +17,7 @@ public final class HwcConfig {
 
   /** The installation directory: -Dhwc.home, else the working directory. */
   public static Path home() {
-    String h = System.getProperty("hwc.home");
-    return (h == null || h.isBlank() ? Path.of("") : Path.of(h)).toAbsolutePath().normalize();
+    return dev.hwc.search.InstallDir.home();
   }
 
   public static Path confDir() {
@@ -49,7 +48,6 @@ public final class HwcConfig {
 
   /** Resolves a possibly relative path against hwc.home. */
   public static Path resolve(String path) {
-    Path p = Path.of(path);
-    return p.isAbsolute() ? p : home().resolve(p).normalize();
+    return dev.hwc.search.InstallDir.resolve(path);
   }
 }

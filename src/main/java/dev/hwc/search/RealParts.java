@@ -2,7 +2,6 @@ package dev.hwc.search;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
-import dev.hwc.cli.HwcConfig;
 import dev.hwc.compress.CompressionSettings;
 import dev.hwc.data.DataSettings;
 import dev.hwc.data.DataSplits;
@@ -31,7 +30,7 @@ public final class RealParts implements PartsFactory {
     var compression = compression(root, model);
 
     EnergySettings es = EnergySettings.fromConfig(root.getConfig("hwc.energy"));
-    Path hw = hardware != null ? hardware : HwcConfig.resolve(es.hardware());
+    Path hw = hardware != null ? hardware : InstallDir.resolve(es.hardware());
     var energy = new AcceleratorEnergy(new ModelEnergy(new RowStationaryModel(Accelerator.load(hw), es.densityStep()), es.baselineBits()));
 
     var agents = new CompositePolicies(CompositeAgent.Config.from(root.getConfig("hwc.rl.composite")),

@@ -2,7 +2,6 @@ package dev.hwc.search;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
-import dev.hwc.cli.HwcConfig;
 import dev.hwc.compress.CompressionSettings;
 
 import java.nio.file.Path;
@@ -29,12 +28,12 @@ public record SearchSettings(int episodes, double maxAccuracyLoss, long seed, Pa
           c.getInt("episodes"),
           c.getDouble("max-accuracy-loss"),
           c.getLong("seed"),
-          HwcConfig.resolve(c.getString("reward.table")),
+          InstallDir.resolve(c.getString("reward.table")),
           penalty(c.getConfig("reward")),
           c.getBoolean("reward.interpolate"),
           c.getString("journal-url"),
           c.getDuration("ask-timeout"),
-          HwcConfig.resolve(root.getString("hwc.work-dir")),
+          InstallDir.resolve(root.getString("hwc.work-dir")),
           ActionMapping.from(CompressionSettings.from(root)));
     } catch (ConfigException e) {
       throw new IllegalArgumentException("bad configuration: " + e.getMessage(), e);
