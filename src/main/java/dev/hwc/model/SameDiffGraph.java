@@ -32,6 +32,7 @@ final class SameDiffGraph {
 
   /** -Dhwc.model.graph-rewrites=false builds evaluation graphs as written: the A/B switch of docs/performance.md. */
   static final boolean REWRITES = !"false".equals(System.getProperty("hwc.model.graph-rewrites"));
+  static final boolean ELIDE_RELU = !"false".equals(System.getProperty("hwc.model.relu-elision"));
 
   /** Name of the SameDiff variable holding a node's output. */
   static String out(String node) {
@@ -298,7 +299,7 @@ final class SameDiffGraph {
             carrier = p.name();
           }
           List<Node> cr = readers.getOrDefault(carrier, List.of());
-          if (cr.size() == 1 && (cr.get(0) instanceof Node.Conv2d || cr.get(0) instanceof Node.Dense)
+          if (ELIDE_RELU && cr.size() == 1 && (cr.get(0) instanceof Node.Conv2d || cr.get(0) instanceof Node.Dense)
               && quantizedInputs.contains(cr.get(0).name()) && fakeQuants != null && fakeQuants.containsKey(cr.get(0).name()))
             elided.add(carrier);
         }
