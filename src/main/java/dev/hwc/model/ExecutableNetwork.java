@@ -164,8 +164,11 @@ public final class ExecutableNetwork {
       arrays.get(layer + "/aq_min").assign(0f);
       arrays.get(layer + "/aq_max").assign(fusedMax((float) scale, (int) hi));
     }
+    if (bits == 0) LOG.debug("layer {}: activation hook in the 5-op form (scale {}, grid [{}, {}])", layer, scale, lo, hi);
     on.put(layer, bits);
   }
+
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ExecutableNetwork.class);
 
   /**
    * The bit count b when the fused op computes exactly this hook: grid [0, 2^b − 1] with 2 ≤ b ≤ 16 (the op's
