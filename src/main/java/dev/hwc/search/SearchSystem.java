@@ -40,9 +40,13 @@ public final class SearchSystem {
     }
     // Bind slf4j before Pekko's threads log concurrently (else slf4j prints a "replayed calls" notice).
     org.slf4j.LoggerFactory.getILoggerFactory();
+    long t0 = System.nanoTime();
     ActorSystem<T> system = ActorSystem.create(guardian, "hwc", pekkoConfig(root, settings));
+    long t1 = System.nanoTime();
     try {
       createSchema(system, Duration.ofSeconds(60));
+      org.slf4j.LoggerFactory.getLogger("dev.hwc.cli.timing").debug("actor system created in {} ms, journal schema checked in {} ms",
+          (t1 - t0) / 1_000_000, (System.nanoTime() - t1) / 1_000_000);
     } catch (RuntimeException e) {
       system.terminate();
       throw e;
