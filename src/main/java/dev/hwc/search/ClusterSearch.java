@@ -5,7 +5,6 @@ import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.actor.typed.Terminated;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.typed.ClusterSingleton;
 import org.apache.pekko.cluster.typed.ClusterSingletonSettings;
@@ -50,13 +49,7 @@ public final class ClusterSearch {
       // Start is refused when the journal holds the search already (a resumed or failed-over coordinator): run either way.
       ctx.askWithStatus(Done.class, coordinator, askTimeout, reply -> new SearchCoordinator.Start(started, reply),
           (r, err) -> new SearchCoordinator.Run(Integer.MAX_VALUE, 0, listener));
-      return Behaviors.receive(SearchCoordinator.Command.class)
-          .onMessage(SearchCoordinator.Command.class, m -> {
-            coordinator.tell(m);
-            return Behaviors.same();
-          })
-          .onSignal(Terminated.class, t -> Behaviors.stopped())
-          .build();
+      return SearchRuntime.forwardingTo(coordinator);
     });
   }
 

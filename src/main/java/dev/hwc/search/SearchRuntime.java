@@ -29,17 +29,22 @@ public final class SearchRuntime {
       var wiring = new SearchCoordinator.Wiring(ddpg, rainbow, worker, estimator, rewards, actions, store, askTimeout);
       ActorRef<SearchCoordinator.Command> coordinator = ctx.spawn(SearchCoordinator.create(searchId, wiring), "coordinator");
       ctx.watch(coordinator);
-      return Behaviors.receive(SearchCoordinator.Command.class)
-          .onMessage(SearchCoordinator.Command.class, m -> {
-            coordinator.tell(m);
-            return Behaviors.same();
-          })
-          .onSignal(Terminated.class, t -> Behaviors.stopped())
-          .build();
+      return SearchRuntime.forwardingTo(coordinator);
     });
   }
 
   public static Behavior<SearchCoordinator.Command> create(String searchId, Parts parts, SearchSettings s, RewardTable rewards) {
     return create(searchId, parts, rewards, s.actions(), s.searchDir(searchId), s.askTimeout());
+  }
+
+  /** The parent's behavior once it has spawned the coordinator (watched): passes commands on, stops with it. */
+  static Behavior<SearchCoordinator.Command> forwardingTo(ActorRef<SearchCoordinator.Command> coordinator) {
+    return Behaviors.receive(SearchCoordinator.Command.class)
+        .onMessage(SearchCoordinator.Command.class, m -> {
+          coordinator.tell(m);
+          return Behaviors.same();
+        })
+        .onSignal(Terminated.class, t -> Behaviors.stopped())
+        .build();
   }
 }
