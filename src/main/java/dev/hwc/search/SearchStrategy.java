@@ -60,22 +60,25 @@ public enum SearchStrategy {
     }
   }
 
-  /** Always the same menu entry. */
-  public record FixedAlgorithm(int index) implements DiscretePolicy {
-    @Override public int act(float[] input, boolean explore) {
-      return index;
-    }
+  /** A discrete policy that does not learn: nothing to remember, an empty checkpoint. */
+  public interface NonLearning extends DiscretePolicy {
+    @Override default void remember(List<EpisodeTransitions.Step> transitions) {}
 
-    @Override public void remember(List<EpisodeTransitions.Step> transitions) {}
+    @Override default void learn() {}
 
-    @Override public void learn() {}
-
-    @Override public byte[] toBytes() {
+    @Override default byte[] toBytes() {
       return new byte[0];
     }
 
-    @Override public DiscretePolicy fromBytes(byte[] bytes) {
+    @Override default DiscretePolicy fromBytes(byte[] bytes) {
       return this;
+    }
+  }
+
+  /** Always the same menu entry. */
+  public record FixedAlgorithm(int index) implements NonLearning {
+    @Override public int act(float[] input, boolean explore) {
+      return index;
     }
   }
 
@@ -204,21 +207,9 @@ public enum SearchStrategy {
   }
 
   /** The uniform grid's discrete half: the algorithm {@link GridActions} put in the hidden features (input[1]). */
-  public record GridAlgorithm() implements DiscretePolicy {
+  public record GridAlgorithm() implements NonLearning {
     @Override public int act(float[] input, boolean explore) {
       return Math.round(input[1]);
-    }
-
-    @Override public void remember(List<EpisodeTransitions.Step> transitions) {}
-
-    @Override public void learn() {}
-
-    @Override public byte[] toBytes() {
-      return new byte[0];
-    }
-
-    @Override public DiscretePolicy fromBytes(byte[] bytes) {
-      return this;
     }
   }
 
