@@ -29,7 +29,7 @@ import java.util.concurrent.CompletableFuture;
 @Command(name = "resume", mixinStandardHelpOptions = true, description = "Continue an interrupted search where its journal ends.")
 public final class ResumeCommand implements Callable<Integer> {
   /** DEBUG (HWC_LOG_LEVEL=DEBUG): where a resume's start-up time goes. */
-  private static final org.slf4j.Logger TIMING = org.slf4j.LoggerFactory.getLogger("dev.hwc.cli.timing");
+  private static final org.slf4j.Logger TIMING = org.slf4j.LoggerFactory.getLogger("dev.hwc.timing");
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -56,9 +56,10 @@ public final class ResumeCommand implements Callable<Integer> {
     try {
       system = SearchSystem.start(current, where);
       var reader = new JournalReader(system, Duration.ofSeconds(60));
-      if (!reader.exists(id)) throw new IllegalArgumentException("no search named '" + id + "' (hwc searches lists them)");
-      lock = SearchLock.acquire(where.searchDir(id), id);
+      // The first event never changes: read before the lock, so an unknown id takes no lock.
       SearchStarted st = reader.started(id);
+      if (st == null) throw new IllegalArgumentException("no search named '" + id + "' (hwc searches lists them)");
+      lock = SearchLock.acquire(where.searchDir(id), id);
       // The search runs with the configuration it started with: the journaled hwc tree wins over today's files.
       Config root = ConfigFactory.parseString(st.configJson()).atPath("hwc").withFallback(current).resolve();
       SearchSettings settings = SearchSettings.from(root).withWorkDir(where.workDir());

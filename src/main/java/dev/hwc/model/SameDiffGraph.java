@@ -102,7 +102,7 @@ final class SameDiffGraph {
     for (String q : quantizedInputs) net.layerShape(q); // fails naming an unknown layer
     // Node → the variable holding its output (an elided ReLU maps to its input: see Rewrites).
     Map<String, SDVariable> outs = new java.util.HashMap<>();
-    Rewrites rw = training || shared == null || !REWRITES ? Rewrites.NONE : Rewrites.of(net, quantizedInputs, fakeQuants);
+    Rewrites rw = training || shared == null || !REWRITES ? Rewrites.NONE : Rewrites.of(net, shapes, quantizedInputs, fakeQuants);
     for (Node n : net.nodes()) {
       SDVariable y;
       if (rw.skipped(n.name())) continue;
@@ -279,9 +279,13 @@ final class SameDiffGraph {
     static final Rewrites NONE = new Rewrites(Map.of(), Set.of(), Set.of(), Set.of(), Set.of());
 
     static Rewrites of(Network net, Set<String> quantizedInputs, Map<String, FakeQuant> fakeQuants) {
+      return of(net, net.outputShapes(), quantizedInputs, fakeQuants);
+    }
+
+    /** {@code shapes}: the network's output shapes, as the caller has them already. */
+    static Rewrites of(Network net, Map<String, int[]> shapes, Set<String> quantizedInputs, Map<String, FakeQuant> fakeQuants) {
       Map<String, List<Node>> readers = new java.util.HashMap<>();
       for (Node n : net.nodes()) for (String i : n.inputs()) readers.computeIfAbsent(i, k -> new java.util.ArrayList<>()).add(n);
-      Map<String, int[]> shapes = net.outputShapes();
       Map<String, Node.BatchNorm> folds = new java.util.HashMap<>();
       Set<String> skipped = new java.util.HashSet<>(), deferred = new java.util.HashSet<>(), pools = new java.util.HashSet<>(),
           elided = new java.util.HashSet<>();

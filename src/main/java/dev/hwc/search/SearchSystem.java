@@ -45,7 +45,7 @@ public final class SearchSystem {
     long t1 = System.nanoTime();
     try {
       createSchema(system, Duration.ofSeconds(60));
-      org.slf4j.LoggerFactory.getLogger("dev.hwc.cli.timing").debug("actor system created in {} ms, journal schema checked in {} ms",
+      org.slf4j.LoggerFactory.getLogger("dev.hwc.timing").debug("actor system created in {} ms, journal schema checked in {} ms",
           (t1 - t0) / 1_000_000, (System.nanoTime() - t1) / 1_000_000);
     } catch (RuntimeException e) {
       system.terminate();
