@@ -207,15 +207,25 @@ public final class SearchCoordinator extends EventSourcedBehavior<SearchCoordina
   private final Map<Integer, EpisodeRun> evaluating = new TreeMap<>();
   private final Deque<EpisodeRun> toLearn = new ArrayDeque<>();
   private EpisodeRun learning;
+  /**
+   * Generated past the end of a partial run ({@code Run} with fewer episodes than the search's): its evaluation
+   * waits for the next run. Generating it before the last learning keeps the agents' order of work that of an
+   * uninterrupted search, so running in slices ends where running at once does.
+   */
+  private EpisodeRun parked;
   private final List<CheckpointRef> pendingCheckpoint = new ArrayList<>();
   private List<LayerOutcome> pendingOutcomes = List.of();
   private int restoredReplies;
+  /** After a restore: the checkpoint's episodes generated ahead, to evaluate again from their journaled steps. */
+  private final Deque<Integer> toReplay = new ArrayDeque<>();
   private LayerEmbedding embedding;
   /** Reachable evaluators as last reported (-1: not reported, the wiring's maxInFlight applies). */
   private int workers = -1;
 
   private static final class EpisodeRun {
     final int episode;
+    /** A journaled episode evaluated again on resume: its steps as journaled, the agents not asked (null: generate). */
+    final List<LayerStepTaken> replay;
     int step;
     float[] state;
     float[] action;
@@ -228,7 +238,12 @@ public final class SearchCoordinator extends EventSourcedBehavior<SearchCoordina
     EpisodeEvaluated evaluation;
 
     EpisodeRun(int episode) {
+      this(episode, null);
+    }
+
+    EpisodeRun(int episode, List<LayerStepTaken> replay) {
       this.episode = episode;
+      this.replay = replay;
     }
   }
 
@@ -312,7 +327,7 @@ public final class SearchCoordinator extends EventSourcedBehavior<SearchCoordina
   }
 
   private int inFlight() {
-    return (generating == null ? 0 : 1) + evaluating.size() + toLearn.size() + (learning == null ? 0 : 1);
+    return (generating == null ? 0 : 1) + evaluating.size() + toLearn.size() + (learning == null ? 0 : 1) + (parked == null ? 0 : 1);
   }
 
   /** Decides what comes next; every step of the loop comes back here. */
@@ -329,11 +344,24 @@ public final class SearchCoordinator extends EventSourcedBehavior<SearchCoordina
           + s.checkpointEpisode()));
       return Effect().stop();
     }
-    if (learning == null && !toLearn.isEmpty()) learn(s, toLearn.poll());
-    int inFlight = inFlight();
     int target = Math.min(s.started().episodes(), run.episodes());
     boolean late = run.deadlineEpochMillis() > 0 && System.currentTimeMillis() >= run.deadlineEpochMillis();
-    if (inFlight == 0) {
+    if (generating == null && !toReplay.isEmpty()) {
+      int id = toReplay.poll();
+      generating = new EpisodeRun(id, s.open().get(id));
+      replayStep();
+      return Effect().none();
+    }
+    if (parked != null && s.episodesDone() + inFlight() - 1 < target) {
+      EpisodeRun e = parked;
+      parked = null;
+      evaluate(e);
+    }
+    // With two in flight, one episode past a partial run's end is generated (and parked), as an uninterrupted search would.
+    int generateTo = maxInFlight() > 1 && run.episodes() < s.started().episodes() ? run.episodes() + 1 : target;
+    if (learning == null && !toLearn.isEmpty() && mayLearn(s, toLearn.peek(), generateTo, late)) learn(s, toLearn.poll());
+    int inFlight = inFlight();
+    if (inFlight - (parked == null ? 0 : 1) == 0) {
       if (s.episodesDone() >= s.started().episodes()) return complete("episodes", s);
       if (s.episodesDone() >= run.episodes()) {
         // A partial run (tests, or a caller that runs a search in slices): the search stays open for resume.
@@ -343,10 +371,25 @@ public final class SearchCoordinator extends EventSourcedBehavior<SearchCoordina
       }
       if (late) return complete("max-time", s);
     }
-    if (late || generating != null || inFlight >= maxInFlight() || s.episodesDone() + inFlight >= target) return Effect().none();
+    if (late || generating != null || inFlight >= maxInFlight() || s.episodesDone() + inFlight >= generateTo) return Effect().none();
     int episode = nextEpisode(s);
     generating = new EpisodeRun(episode);
     return Effect().persist(new EpisodeStarted(episode)).thenRun(ns -> act(ns));
+  }
+
+  /**
+   * Whether the agents may learn from {@code e} now. They learn one episode at a time, never while generating one,
+   * and only once the episode after it is generated, unless none can be: so the agents' work comes in one order,
+   * whatever the evaluations' timing — with one episode in flight, act(k), learn(k), act(k+1); with two,
+   * act(k+1), learn(k), act(k+2) (the policy acts one episode behind while an evaluation runs). A resume from the
+   * checkpoint after learn(k) therefore continues exactly.
+   */
+  private boolean mayLearn(State s, EpisodeRun e, int generateTo, boolean late) {
+    if (generating != null) return false;
+    if (parked != null) return true;
+    for (int id : evaluating.keySet()) if (id > e.episode) return true;
+    for (EpisodeRun r : toLearn) if (r.episode > e.episode) return true;
+    return inFlight() >= maxInFlight() || late || s.episodesDone() + inFlight() >= generateTo;
   }
 
   /** The smallest episode id neither evaluated nor in flight: an episode left open by a crash runs again under its id. */
@@ -355,6 +398,8 @@ public final class SearchCoordinator extends EventSourcedBehavior<SearchCoordina
     for (State.Episode e : s.episodes()) taken.add(e.evaluated().episode());
     for (EpisodeRun e : toLearn) taken.add(e.episode);
     if (learning != null) taken.add(learning.episode);
+    if (parked != null) taken.add(parked.episode);
+    taken.addAll(toReplay);
     int id = 1;
     while (taken.contains(id)) id++;
     return id;
@@ -387,7 +432,25 @@ public final class SearchCoordinator extends EventSourcedBehavior<SearchCoordina
     restoredReplies++;
     if (restoredReplies < 2) return Effect().none();
     agentsReady = true;
+    // Episodes the checkpointed agents had generated ahead run again from their journaled steps (in id order, as
+    // they were generated); one whose steps are not all journaled is generated anew.
+    if (s.checkpoint() != null)
+      for (int id : new java.util.TreeSet<>(s.checkpoint().ahead())) {
+        List<LayerStepTaken> steps = s.open().get(id);
+        if (!s.isEvaluated(id) && steps != null && steps.size() == s.started().decisionLayers().size()) toReplay.add(id);
+      }
     return advance(s);
+  }
+
+  /** The next step of a replayed episode: the journaled decision goes to the worker, nothing is journaled again. */
+  private void replayStep() {
+    EpisodeRun e = generating;
+    LayerStepTaken step = e.replay.get(e.step);
+    e.state = step.state();
+    e.action = step.action();
+    e.hidden = step.hidden();
+    e.steps.add(step);
+    compress(e, step.decision());
   }
 
   private void act(State s) {
@@ -427,10 +490,14 @@ public final class SearchCoordinator extends EventSourcedBehavior<SearchCoordina
     var step = new LayerStepTaken(e.episode, e.step, layers.get(e.step).name(), e.state, e.action, e.hidden, m.algorithm(), d);
     return Effect().persist(step).thenRun(ns -> {
       e.steps.add(step);
-      ctx.askWithStatus(CompressionWorker.LayerCompressed.class, w.worker(), w.askTimeout(),
-          reply -> new CompressionWorker.CompressLayer(e.episode, e.step, d, reply),
-          (r, err) -> err != null ? new Failure(err.getMessage()) : new Compressed(r));
+      compress(e, d);
     });
+  }
+
+  private void compress(EpisodeRun e, LayerDecision d) {
+    ctx.askWithStatus(CompressionWorker.LayerCompressed.class, w.worker(), w.askTimeout(),
+        reply -> new CompressionWorker.CompressLayer(e.episode, e.step, d, reply),
+        (r, err) -> err != null ? new Failure(err.getMessage()) : new Compressed(r));
   }
 
   private Effect<SearchEvent, State> onCompressed(State s, Compressed m) {
@@ -463,17 +530,23 @@ public final class SearchCoordinator extends EventSourcedBehavior<SearchCoordina
     e.previousAction = e.action;
     e.step++;
     if (e.step < s.started().decisionLayers().size()) {
-      act(s);
+      if (e.replay != null) replayStep();
+      else act(s);
       return Effect().none();
     }
-    CompressionPlan plan = new CompressionPlan(e.plan);
     generating = null;
+    if (s.episodesDone() + inFlight() >= run.episodes()) parked = e;
+    else evaluate(e);
+    // With room for more episodes in flight, the next plan is generated while this one is evaluated.
+    return advance(s);
+  }
+
+  private void evaluate(EpisodeRun e) {
+    CompressionPlan plan = new CompressionPlan(e.plan);
     evaluating.put(e.episode, e);
     ctx.askWithStatus(CompressionWorker.PlanEvaluated.class, w.evaluator(), w.askTimeout(),
         reply -> new CompressionWorker.Evaluate(e.episode, plan, reply),
         (r, err) -> err != null ? new Failure(err.getMessage()) : new Evaluated(r));
-    // With room for more episodes in flight, the next plan is generated while this one is evaluated.
-    return advance(s);
   }
 
   private Effect<SearchEvent, State> onEvaluated(State s, Evaluated m) {
@@ -530,7 +603,12 @@ public final class SearchCoordinator extends EventSourcedBehavior<SearchCoordina
       return Effect().none();
     }
     EpisodeEvaluated ev = learning.evaluation;
-    var checkpointed = new AgentCheckpointed(episode, List.copyOf(pendingCheckpoint));
+    // Generated after the previous learning and before this one: their actions are behind the checkpoint's state.
+    List<Integer> ahead = new ArrayList<>(evaluating.keySet());
+    for (EpisodeRun r : toLearn) ahead.add(r.episode);
+    if (parked != null) ahead.add(parked.episode);
+    java.util.Collections.sort(ahead);
+    var checkpointed = new AgentCheckpointed(episode, List.copyOf(pendingCheckpoint), ahead);
     pendingCheckpoint.clear();
     return Effect().persist(List.of(ev, checkpointed)).thenRun(ns -> {
       learning = null;

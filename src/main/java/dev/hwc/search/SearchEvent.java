@@ -68,9 +68,16 @@ public sealed interface SearchEvent extends JsonSerializable {
   /** A checkpoint file of one agent, relative to the search's directory, with its SHA-256. */
   record CheckpointRef(String agent, String file, String sha256, long size) {}
 
-  record AgentCheckpointed(int episode, List<CheckpointRef> checkpoints) implements SearchEvent {
+  /**
+   * The agents' checkpoint after learning from {@code episode}. {@code ahead}: the episodes the agents had already
+   * generated (every layer step journaled) and that were not yet evaluated: the checkpoint's random state is past
+   * their actions, so a resume evaluates their journaled plans again instead of generating them anew (empty in the
+   * strict order, hwc.search.episodes-in-flight = 1; absent in journals written before it existed).
+   */
+  record AgentCheckpointed(int episode, List<CheckpointRef> checkpoints, List<Integer> ahead) implements SearchEvent {
     public AgentCheckpointed {
       checkpoints = List.copyOf(checkpoints);
+      ahead = ahead == null ? List.of() : List.copyOf(ahead);
     }
 
     public CheckpointRef of(String agent) {

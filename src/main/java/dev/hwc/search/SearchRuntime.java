@@ -18,15 +18,18 @@ public final class SearchRuntime {
   /** The plain pieces a search runs on (real classes in production, doubles in tests). */
   public record Parts(CompressionBackend compression, EnergyBackend energy, ContinuousPolicy ddpg, DiscretePolicy rainbow) {}
 
+  /** {@code episodesInFlight}: 1, the strict order; 2, the next episode is generated while one is evaluated. */
   public static Behavior<SearchCoordinator.Command> create(String searchId, Parts parts, RewardTable rewards,
-                                                           ActionMapping actions, Path searchDir, Duration askTimeout) {
+                                                           ActionMapping actions, Path searchDir, Duration askTimeout,
+                                                           int episodesInFlight) {
     return Behaviors.setup(ctx -> {
       CheckpointStore store = new CheckpointStore(searchDir);
       var ddpg = ctx.spawn(DdpgAgent.create(parts.ddpg(), store), DdpgAgent.NAME);
       var rainbow = ctx.spawn(RainbowLearner.create(parts.rainbow(), store), RainbowLearner.NAME);
       var worker = ctx.spawn(CompressionWorker.create(parts.compression()), "worker", CompressionWorker.DISPATCHER);
       var estimator = ctx.spawn(EnergyEstimator.create(parts.energy()), "estimator");
-      var wiring = new SearchCoordinator.Wiring(ddpg, rainbow, worker, estimator, rewards, actions, store, askTimeout);
+      var wiring = new SearchCoordinator.Wiring(ddpg, rainbow, worker, estimator, rewards, actions, store, askTimeout,
+          worker.narrow(), episodesInFlight);
       ActorRef<SearchCoordinator.Command> coordinator = ctx.spawn(SearchCoordinator.create(searchId, wiring), "coordinator");
       ctx.watch(coordinator);
       return SearchRuntime.forwardingTo(coordinator);
@@ -34,7 +37,7 @@ public final class SearchRuntime {
   }
 
   public static Behavior<SearchCoordinator.Command> create(String searchId, Parts parts, SearchSettings s, RewardTable rewards) {
-    return create(searchId, parts, rewards, s.actions(), s.searchDir(searchId), s.askTimeout());
+    return create(searchId, parts, rewards, s.actions(), s.searchDir(searchId), s.askTimeout(), s.episodesInFlight());
   }
 
   /** The parent's behavior once it has spawned the coordinator (watched): passes commands on, stops with it. */

@@ -13,12 +13,14 @@ import java.time.Duration;
  */
 public record SearchSettings(int episodes, double maxAccuracyLoss, long seed, Path rewardTable,
                              RewardTable.Penalty penalty, boolean interpolate, String journalUrl, Duration askTimeout, Path workDir,
-                             ActionMapping actions) {
+                             ActionMapping actions, int episodesInFlight) {
 
   public SearchSettings {
     if (episodes < 1) throw new IllegalArgumentException("hwc.search.episodes must be at least 1, was " + episodes);
     if (!(maxAccuracyLoss >= 0)) throw new IllegalArgumentException("hwc.search.max-accuracy-loss must be >= 0, was " + maxAccuracyLoss);
     if (askTimeout.isNegative() || askTimeout.isZero()) throw new IllegalArgumentException("hwc.search.ask-timeout must be positive");
+    if (episodesInFlight < 1 || episodesInFlight > 2)
+      throw new IllegalArgumentException("hwc.search.episodes-in-flight must be 1 or 2, was " + episodesInFlight);
   }
 
   public static SearchSettings from(Config root) {
@@ -34,7 +36,8 @@ public record SearchSettings(int episodes, double maxAccuracyLoss, long seed, Pa
           c.getString("journal-url"),
           c.getDuration("ask-timeout"),
           InstallDir.resolve(root.getString("hwc.work-dir")),
-          ActionMapping.from(CompressionSettings.from(root)));
+          ActionMapping.from(CompressionSettings.from(root)),
+          c.getInt("episodes-in-flight"));
     } catch (ConfigException e) {
       throw new IllegalArgumentException("bad configuration: " + e.getMessage(), e);
     }
@@ -53,7 +56,7 @@ public record SearchSettings(int episodes, double maxAccuracyLoss, long seed, Pa
   /** The same settings with another work directory (tests, --work-dir). */
   public SearchSettings withWorkDir(Path dir) {
     return new SearchSettings(episodes, maxAccuracyLoss, seed, rewardTable, penalty, interpolate, journalUrl, askTimeout,
-        dir, actions);
+        dir, actions, episodesInFlight);
   }
 
   public RewardTable loadRewardTable() {

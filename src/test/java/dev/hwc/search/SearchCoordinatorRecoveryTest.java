@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -148,13 +149,16 @@ class SearchCoordinatorRecoveryTest {
     assertInstanceOf(SearchCoordinator.Failed.class, progress.get(progress.size() - 1));
     awaitStopped(c);
     State crashed = state(spawn("c", parts(0, 0)));
-    assertEquals(2, crashed.episodesDone());
-    assertEquals(3, crashed.inFlight());
-    assertEquals(4, crashed.inFlightSteps().size());
+    // Episode 3 failed in evaluation with all its steps journaled. With two in flight the agents were learning from
+    // episode 2 meanwhile, so episode 2 is journaled as evaluated unless the failure stopped the search first.
+    assertTrue(crashed.episodesDone() == 1 || crashed.episodesDone() == 2, "episodes done: " + crashed.episodesDone());
+    assertFalse(crashed.isEvaluated(3));
+    assertEquals(4, crashed.open().get(3).size());
 
     restartKit();
     var c2 = spawn("c", parts(0, 0));
-    assertEquals(new SearchCoordinator.Finished("paused", 4), run(c2, 4).get(2));
+    List<Progress> resumed = run(c2, 4);
+    assertEquals(new SearchCoordinator.Finished("paused", 4), resumed.get(resumed.size() - 1));
     State after = state(c2);
     assertEquals(List.of(1, 2, 3, 4), after.evaluated().stream().map(EpisodeEvaluated::episode).toList());
     assertEquals(sameEpisodes(reference), sameEpisodes(after.episodes()));
@@ -175,7 +179,9 @@ class SearchCoordinatorRecoveryTest {
     State crashed = state(d2);
     assertEquals(1, crashed.episodesDone());
     assertEquals(1, crashed.checkpointEpisode());
-    assertEquals(2, crashed.inFlight());
+    // episode 2 was evaluated but not journaled as such; the agents had generated it before learning from episode 1
+    assertEquals(4, crashed.open().get(2).size());
+    assertEquals(List.of(2), crashed.checkpoint().ahead());
     run(d2, 4);
     assertEquals(sameEpisodes(reference), sameEpisodes(state(d2).episodes()));
   }
