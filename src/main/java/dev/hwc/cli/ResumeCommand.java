@@ -86,8 +86,10 @@ public final class ResumeCommand implements Callable<Integer> {
       ActorRef<SearchCoordinator.Command> search = system.systemActorOf(
           SearchRuntime.create(id, p, settings, settings.loadRewardTable()), "search-" + id, Props.empty());
       var out = spec.commandLine().getOut();
-      out.printf("resuming search %s: %d of %d episodes done%s%n", id, state.episodesDone(), st.episodes(),
-          state.inFlight() > 0 ? ", episode " + state.inFlight() + " runs again" : "");
+      var open = new java.util.TreeSet<>(state.open().keySet());
+      String again = open.isEmpty() ? "" : open.size() == 1 ? ", episode " + open.first() + " runs again"
+          : ", episodes " + open.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(", ")) + " run again";
+      out.printf("resuming search %s: %d of %d episodes done%s%n", id, state.episodesDone(), st.episodes(), again);
       out.flush();
       int code = SearchSession.run(system, search, lock, id, state.episodesDone(), st.episodes(), deadline, out,
           spec.commandLine().getErr());

@@ -8,7 +8,8 @@ import java.util.List;
 
 /**
  * What the search needs from the model and compression packages, behind one seam so the actors can be tested with
- * doubles. Not thread-safe: one {@link CompressionWorker} owns it.
+ * doubles. Two threads may use it at once: one compressing the layers of an episode while another evaluates an
+ * earlier episode (hwc.search.episodes-in-flight = 2); each method is called from one thread at a time.
  */
 public interface CompressionBackend {
   /** Fingerprint of the base model (file and weights); a resumed search must see the same. */
@@ -29,17 +30,18 @@ public interface CompressionBackend {
   /** Top-1 accuracy (fraction) of the uncompressed model on the search subset. */
   double baselineAccuracy();
 
-  /** Starts an episode: layer steps that follow see the base model. */
-  void beginEpisode();
+  /**
+   * Applies decision {@code d} to decision layer {@code step} (and to the followers of its group) in episode
+   * {@code episode}'s incremental session (step 0 starts it from the base model); the outcomes, the decided layer
+   * first, carry the thinned shapes.
+   */
+  List<LayerOutcome> compressLayer(int episode, int step, LayerDecision d);
 
   /**
-   * Applies decision {@code d} to decision layer {@code step} (and to the followers of its group) in the episode's
-   * incremental session; the outcomes, the decided layer first, carry the thinned shapes.
+   * Applies episode {@code episode}'s whole plan to the base model (reusing its session when all its layer steps
+   * were taken here) and returns its top-1 accuracy (fraction) on the search subset.
    */
-  List<LayerOutcome> compressLayer(int step, LayerDecision d);
-
-  /** Applies a whole plan to the base model and returns its top-1 accuracy (fraction) on the search subset. */
-  double evaluate(CompressionPlan plan);
+  double evaluate(int episode, CompressionPlan plan);
 
   /**
    * What compressing one prunable layer did: {@code shape} is the layer after thinning, {@code params} its non-zero

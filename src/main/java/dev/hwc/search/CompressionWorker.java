@@ -12,8 +12,10 @@ import org.apache.pekko.pattern.StatusReply;
 import java.util.List;
 
 /**
- * Owns the network: compresses layer by layer within an episode, then evaluates the episode's whole plan. Blocking
- * DNN work, so it runs on {@link #DISPATCHER}. Failures come back as {@link StatusReply#error}.
+ * Does the DNN work over a {@link CompressionBackend}: compresses layer by layer within an episode, and evaluates an
+ * episode's whole plan. Blocking, so it runs on {@link #DISPATCHER}. In one process two of these share the backend,
+ * one taking the layer steps and one the evaluations, so the next episode's layers are compressed while an
+ * evaluation runs. Failures come back as {@link StatusReply#error}.
  */
 public final class CompressionWorker {
   private CompressionWorker() {}
@@ -23,7 +25,7 @@ public final class CompressionWorker {
 
   public sealed interface Command extends JsonSerializable {}
 
-  /** Step 0 starts a new episode from the base model. */
+  /** Step 0 starts episode {@code episode} from the base model. */
   public record CompressLayer(int episode, int step, LayerDecision decision,
                               ActorRef<StatusReply<LayerCompressed>> replyTo) implements Command {}
 
@@ -43,26 +45,24 @@ public final class CompressionWorker {
     return Behaviors.setup(ctx -> Behaviors.receive(Command.class)
         .onMessage(CompressLayer.class, m -> {
           long t0 = System.nanoTime();
+          if (m.step() == 0) compressNanos[0] = 0;
           try {
-            if (m.step() == 0) {
-              backend.beginEpisode();
-              compressNanos[0] = 0;
-            }
-            m.replyTo().tell(StatusReply.success(new LayerCompressed(m.episode(), m.step(), backend.compressLayer(m.step(), m.decision()))));
+            m.replyTo().tell(StatusReply.success(new LayerCompressed(m.episode(), m.step(),
+                backend.compressLayer(m.episode(), m.step(), m.decision()))));
           } catch (RuntimeException e) {
             ctx.getLog().error("compressing step {} of episode {} failed", m.step(), m.episode(), e);
             m.replyTo().tell(StatusReply.error("compressing step " + m.step() + " of episode " + m.episode() + ": " + e.getMessage()));
           }
           compressNanos[0] += System.nanoTime() - t0;
+          if (m.step() == backend.decisionLayers().size() - 1)
+            TIMING.debug("episode {} compressed in {} ms", m.episode(), compressNanos[0] / 1_000_000);
           return Behaviors.same();
         })
         .onMessage(Evaluate.class, m -> {
           long t0 = System.nanoTime();
           try {
-            double accuracy = backend.evaluate(m.plan());
-            long evaluate = System.nanoTime() - t0;
-            TIMING.debug("episode {} worker {} ms (compress {} ms, evaluate {} ms)", m.episode(),
-                (compressNanos[0] + evaluate) / 1_000_000, compressNanos[0] / 1_000_000, evaluate / 1_000_000);
+            double accuracy = backend.evaluate(m.episode(), m.plan());
+            TIMING.debug("episode {} evaluated in {} ms", m.episode(), (System.nanoTime() - t0) / 1_000_000);
             m.replyTo().tell(StatusReply.success(new PlanEvaluated(m.episode(), accuracy)));
           } catch (RuntimeException e) {
             ctx.getLog().error("evaluating episode {} failed", m.episode(), e);

@@ -16,6 +16,8 @@ import dev.hwc.model.ModelGraph;
 import dev.hwc.model.Network;
 
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The search's compression backend on the real pieces: {@link Compressor} sessions layer by layer, and one long-lived
@@ -34,9 +36,10 @@ public final class ModelCompression implements CompressionBackend {
   private final double maxLossPoints;
   private final Evaluator.Batches searchBatches;
   private final List<LayerShape> layers;
-  private Double baseline;
-  private Compressor.Session session;
-  private int sessionSteps;
+  private volatile Double baseline;
+  /** Episodes whose layers are being (or were all) compressed, by id; an evaluation takes its episode's session. */
+  private final Map<Integer, Compressor.Session> sessions = new ConcurrentHashMap<>();
+  private final Map<Integer, Integer> sessionSteps = new ConcurrentHashMap<>();
   private int evaluations;
 
   /**
@@ -69,7 +72,7 @@ public final class ModelCompression implements CompressionBackend {
 
   @Override public List<LayerShape> prunableLayers() { return layers; }
 
-  @Override public double baselineAccuracy() {
+  @Override public synchronized double baselineAccuracy() {
     if (baseline == null) {
       exec.restoreBase();
       exec.clearActivationQuant();
@@ -78,25 +81,27 @@ public final class ModelCompression implements CompressionBackend {
     return baseline;
   }
 
-  @Override public void beginEpisode() {
-    session = compressor.session();
-    sessionSteps = 0;
-  }
-
-  @Override public List<LayerOutcome> compressLayer(int step, LayerDecision d) {
-    if (session == null) throw new IllegalStateException("no episode begun");
+  @Override public List<LayerOutcome> compressLayer(int episode, int step, LayerDecision d) {
+    if (step == 0) {
+      sessions.put(episode, compressor.session());
+      sessionSteps.put(episode, 0);
+    }
+    Compressor.Session session = sessions.get(episode);
+    if (session == null || sessionSteps.get(episode) != step)
+      throw new IllegalStateException("episode " + episode + ": layer step " + step + " out of order");
     LayerStats st = session.step(graph.layers().get(step).name(), d);
-    sessionSteps++;
+    sessionSteps.put(episode, step + 1);
     // The plan records the bits as applied (first/last layers pinned by the compressor).
     LayerDecision applied = new LayerDecision(d.pruneRatio(), d.algorithm(), st.weightBits(), st.activationBits());
     return List.of(new LayerOutcome(st.layer(), applied, st.shape(), st.sparsity(), st.keptOutChannels(),
         st.nonZeroWeights(), st.macs(), st.nonZeroMacs()));
   }
 
-  @Override public double evaluate(CompressionPlan plan) {
-    // The episode's session already holds every step; a plan from elsewhere is applied afresh.
-    CompressedModel m = session != null && sessionSteps == graph.layers().size() ? session.finish() : compressor.apply(plan);
-    session = null;
+  @Override public double evaluate(int episode, CompressionPlan plan) {
+    // The episode's session already holds every step; a plan from elsewhere (a cluster worker) is applied afresh.
+    Compressor.Session session = sessions.remove(episode);
+    Integer steps = sessionSteps.remove(episode);
+    CompressedModel m = session != null && steps == graph.layers().size() ? session.finish() : compressor.apply(plan);
     // The baseline (measured once, on the base weights) must be known before the plan overwrites them.
     Evaluator.EarlyRejection early = evaluation.earlyRejection(baselineAccuracy(), maxLossPoints);
     m.applyTo(exec);

@@ -89,6 +89,7 @@ public final class SearchCoordinator extends EventSourcedBehavior<SearchCoordina
   private record Learned(int episode, String agent) implements Command {}
   private record Checkpointed(int episode, CheckpointRef ref) implements Command {}
   private record Failure(String message) implements Command {}
+  private record EvaluationFailed(int episode, String message) implements Command {}
 
   /**
    * The journal folded: the provenance, every evaluated episode with its steps (journal order), the episodes started
@@ -213,6 +214,10 @@ public final class SearchCoordinator extends EventSourcedBehavior<SearchCoordina
    * uninterrupted search, so running in slices ends where running at once does.
    */
   private EpisodeRun parked;
+  /** Set by a failed evaluation: no new episode starts, the search stops once the work under way is journaled. */
+  private String failed;
+  /** Generated episodes whose evaluation failed: still ahead of the agents' checkpoint, to be evaluated on resume. */
+  private final List<Integer> unevaluated = new ArrayList<>();
   private final List<CheckpointRef> pendingCheckpoint = new ArrayList<>();
   private List<LayerOutcome> pendingOutcomes = List.of();
   private int restoredReplies;
@@ -289,11 +294,8 @@ public final class SearchCoordinator extends EventSourcedBehavior<SearchCoordina
         .onCommand(Evaluated.class, this::onEvaluated)
         .onCommand(Learned.class, this::onLearned)
         .onCommand(Checkpointed.class, this::onCheckpointed)
-        .onCommand(Failure.class, (s, m) -> {
-          ctx.getLog().error("search failed: {}", m.message());
-          if (run != null) run.listener().tell(new Failed(m.message()));
-          return Effect().stop();
-        })
+        .onCommand(Failure.class, (s, m) -> fail(m.message()))
+        .onCommand(EvaluationFailed.class, this::onEvaluationFailed)
         .build();
   }
 
@@ -346,6 +348,11 @@ public final class SearchCoordinator extends EventSourcedBehavior<SearchCoordina
     }
     int target = Math.min(s.started().episodes(), run.episodes());
     boolean late = run.deadlineEpochMillis() > 0 && System.currentTimeMillis() >= run.deadlineEpochMillis();
+    if (failed != null) {
+      if (learning == null && !toLearn.isEmpty() && generating == null) learn(s, toLearn.poll());
+      if (learning == null && generating == null) return fail(failed);
+      return Effect().none();
+    }
     if (generating == null && !toReplay.isEmpty()) {
       int id = toReplay.poll();
       generating = new EpisodeRun(id, s.open().get(id));
@@ -535,7 +542,7 @@ public final class SearchCoordinator extends EventSourcedBehavior<SearchCoordina
       return Effect().none();
     }
     generating = null;
-    if (s.episodesDone() + inFlight() >= run.episodes()) parked = e;
+    if (failed != null || s.episodesDone() + inFlight() >= run.episodes()) parked = e;
     else evaluate(e);
     // With room for more episodes in flight, the next plan is generated while this one is evaluated.
     return advance(s);
@@ -546,7 +553,26 @@ public final class SearchCoordinator extends EventSourcedBehavior<SearchCoordina
     evaluating.put(e.episode, e);
     ctx.askWithStatus(CompressionWorker.PlanEvaluated.class, w.evaluator(), w.askTimeout(),
         reply -> new CompressionWorker.Evaluate(e.episode, plan, reply),
-        (r, err) -> err != null ? new Failure(err.getMessage()) : new Evaluated(r));
+        (r, err) -> err != null ? new EvaluationFailed(e.episode, err.getMessage()) : new Evaluated(r));
+  }
+
+  private Effect<SearchEvent, State> fail(String message) {
+    ctx.getLog().error("search failed: {}", message);
+    if (run != null) run.listener().tell(new Failed(message));
+    return Effect().stop();
+  }
+
+  /**
+   * A failed evaluation stops the search, but first the work under way ends as it would have: a generation in
+   * progress completes (and is parked), and the agents learn from the episodes already evaluated and journal them.
+   * So what a failure leaves in the journal does not depend on timing, and the resume continues exactly.
+   */
+  private Effect<SearchEvent, State> onEvaluationFailed(State s, EvaluationFailed m) {
+    EpisodeRun e = evaluating.remove(m.episode());
+    if (e == null) return Effect().none();
+    unevaluated.add(e.episode);
+    if (failed == null) failed = m.message();
+    return advance(s);
   }
 
   private Effect<SearchEvent, State> onEvaluated(State s, Evaluated m) {
@@ -607,6 +633,7 @@ public final class SearchCoordinator extends EventSourcedBehavior<SearchCoordina
     List<Integer> ahead = new ArrayList<>(evaluating.keySet());
     for (EpisodeRun r : toLearn) ahead.add(r.episode);
     if (parked != null) ahead.add(parked.episode);
+    ahead.addAll(unevaluated);
     java.util.Collections.sort(ahead);
     var checkpointed = new AgentCheckpointed(episode, List.copyOf(pendingCheckpoint), ahead);
     pendingCheckpoint.clear();

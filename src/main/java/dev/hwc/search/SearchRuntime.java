@@ -27,9 +27,12 @@ public final class SearchRuntime {
       var ddpg = ctx.spawn(DdpgAgent.create(parts.ddpg(), store), DdpgAgent.NAME);
       var rainbow = ctx.spawn(RainbowLearner.create(parts.rainbow(), store), RainbowLearner.NAME);
       var worker = ctx.spawn(CompressionWorker.create(parts.compression()), "worker", CompressionWorker.DISPATCHER);
+      // With two episodes in flight the evaluations get their own actor (and thread) over the same backend.
+      var evaluator = episodesInFlight == 1 ? worker
+          : ctx.spawn(CompressionWorker.create(parts.compression()), "evaluator", CompressionWorker.DISPATCHER);
       var estimator = ctx.spawn(EnergyEstimator.create(parts.energy()), "estimator");
       var wiring = new SearchCoordinator.Wiring(ddpg, rainbow, worker, estimator, rewards, actions, store, askTimeout,
-          worker.narrow(), episodesInFlight);
+          evaluator.narrow(), episodesInFlight);
       ActorRef<SearchCoordinator.Command> coordinator = ctx.spawn(SearchCoordinator.create(searchId, wiring), "coordinator");
       ctx.watch(coordinator);
       return SearchRuntime.forwardingTo(coordinator);

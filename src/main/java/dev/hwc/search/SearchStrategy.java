@@ -164,23 +164,22 @@ public enum SearchStrategy {
   public static final class GridActions implements ContinuousPolicy {
     private final UniformGrid grid;
     private final ActionMapping mapping;
+    /** Grid points handed out so far: the checkpoint (with two episodes in flight, one more than learned from). */
     private int generated;
-    private int learned;
     private UniformGrid.Point current;
 
     public GridActions(UniformGrid grid, ActionMapping mapping) {
       this(grid, mapping, 0);
     }
 
-    private GridActions(UniformGrid grid, ActionMapping mapping, int learned) {
+    private GridActions(UniformGrid grid, ActionMapping mapping, int generated) {
       for (UniformGrid.Point p : grid.points())
         if (p.bits() < mapping.minBits() || p.bits() > mapping.maxBits())
           throw new IllegalArgumentException("hwc.search.uniform.bits value " + p.bits() + " is outside hwc.compress.bits-range ["
               + mapping.minBits() + ", " + mapping.maxBits() + "]");
       this.grid = grid;
       this.mapping = mapping;
-      this.generated = learned;
-      this.learned = learned;
+      this.generated = generated;
     }
 
     @Override public Action act(float[] state, boolean explore) {
@@ -193,12 +192,10 @@ public enum SearchStrategy {
 
     @Override public void remember(List<EpisodeTransitions.Step> transitions) {}
 
-    @Override public void learn() {
-      learned++;
-    }
+    @Override public void learn() {}
 
     @Override public byte[] toBytes() {
-      return ByteBuffer.allocate(4).putInt(learned).array();
+      return ByteBuffer.allocate(4).putInt(generated).array();
     }
 
     @Override public ContinuousPolicy fromBytes(byte[] bytes) {

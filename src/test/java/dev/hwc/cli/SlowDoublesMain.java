@@ -11,13 +11,13 @@ import dev.hwc.search.SearchRuntime;
 public final class SlowDoublesMain {
   public static void main(String[] args) {
     SearchCommand.parts = (root, model, seed, hw) -> new SearchRuntime.Parts(new Doubles.Backend(0) {
-      @Override public double evaluate(CompressionPlan plan) {
+      @Override public double evaluate(int episode, CompressionPlan plan) {
         try {
           Thread.sleep(200);
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
         }
-        return super.evaluate(plan);
+        return super.evaluate(episode, plan);
       }
     }, new Doubles.Energy(), new Doubles.Ddpg(seed), new Doubles.Rainbow(seed + 1));
     Hwc.main(args);

@@ -60,13 +60,13 @@ class ClusterSearchTest {
       this.worker = worker;
     }
 
-    @Override public double evaluate(CompressionPlan plan) {
+    @Override public double evaluate(int episode, CompressionPlan plan) {
       try {
         if (evaluations.getAndIncrement(worker) == 0) both.await(WAIT.toSeconds(), TimeUnit.SECONDS);
       } catch (Exception e) {
         throw new IllegalStateException("the two workers never evaluated at the same time: " + e);
       }
-      return super.evaluate(plan);
+      return super.evaluate(episode, plan);
     }
   }
 
@@ -79,14 +79,14 @@ class ClusterSearchTest {
       this.gate = gate;
     }
 
-    @Override public double evaluate(CompressionPlan plan) {
+    @Override public double evaluate(int episode, CompressionPlan plan) {
       try {
         if (!gate.tryAcquire(WAIT.toSeconds(), TimeUnit.SECONDS)) throw new IllegalStateException("gate never opened");
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new IllegalStateException("interrupted");
       }
-      return super.evaluate(plan);
+      return super.evaluate(episode, plan);
     }
   }
 

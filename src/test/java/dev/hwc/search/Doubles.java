@@ -37,12 +37,11 @@ public final class Doubles {
     @Override public List<LayerShape> prunableLayers() { return LAYERS; }
     @Override public double baselineAccuracy() { return 0.9; }
 
-    @Override public void beginEpisode() {
-      episodes++;
-      stepsThisEpisode = 0;
-    }
-
-    @Override public List<LayerOutcome> compressLayer(int step, LayerDecision d) {
+    @Override public List<LayerOutcome> compressLayer(int episode, int step, LayerDecision d) {
+      if (step == 0) {
+        episodes++;
+        stepsThisEpisode = 0;
+      }
       if (step != stepsThisEpisode++) throw new IllegalStateException("step " + step + " out of order");
       LayerShape l = LAYERS.get(step);
       long params = Math.round(l.weights() * (1 - d.pruneRatio()));
@@ -50,9 +49,9 @@ public final class Doubles {
       return List.of(new LayerOutcome(l.name(), d, l, d.pruneRatio(), l.m(), params, l.macs(), nz));
     }
 
-    @Override public double evaluate(CompressionPlan plan) {
+    @Override public double evaluate(int episode, CompressionPlan plan) {
       if (plan.size() != LAYERS.size()) throw new IllegalStateException("plan of " + plan.size() + " layers");
-      if (failAt > 0 && episodes == failAt) throw new IllegalStateException("evaluation crashed");
+      if (failAt > 0 && episode == failAt) throw new IllegalStateException("evaluation crashed");
       double acc = 0.9;
       for (var l : plan.layers())
         acc -= 0.004 * l.decision().pruneRatio() + 0.0005 * (8 - l.decision().weightBits()) + 0.0005 * (8 - l.decision().activationBits());

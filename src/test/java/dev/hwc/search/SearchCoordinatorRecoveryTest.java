@@ -149,11 +149,13 @@ class SearchCoordinatorRecoveryTest {
     assertInstanceOf(SearchCoordinator.Failed.class, progress.get(progress.size() - 1));
     awaitStopped(c);
     State crashed = state(spawn("c", parts(0, 0)));
-    // Episode 3 failed in evaluation with all its steps journaled. With two in flight the agents were learning from
-    // episode 2 meanwhile, so episode 2 is journaled as evaluated unless the failure stopped the search first.
-    assertTrue(crashed.episodesDone() == 1 || crashed.episodesDone() == 2, "episodes done: " + crashed.episodesDone());
+    // Episode 3 failed in evaluation with all its steps journaled; the agents, learning from episode 2 meanwhile (two
+    // in flight), finished and journaled it before the search stopped.
+    assertEquals(2, crashed.episodesDone());
+    assertEquals(2, crashed.checkpointEpisode());
     assertFalse(crashed.isEvaluated(3));
     assertEquals(4, crashed.open().get(3).size());
+    assertEquals(List.of(3), crashed.checkpoint().ahead());
 
     restartKit();
     var c2 = spawn("c", parts(0, 0));
