@@ -349,7 +349,8 @@ public final class SearchCoordinator extends EventSourcedBehavior<SearchCoordina
     int target = Math.min(s.started().episodes(), run.episodes());
     boolean late = run.deadlineEpochMillis() > 0 && System.currentTimeMillis() >= run.deadlineEpochMillis();
     if (failed != null) {
-      if (learning == null && !toLearn.isEmpty() && generating == null) learn(s, toLearn.poll());
+      // Only a learning the uninterrupted search would have done in this order (the next episode generated first).
+      if (learning == null && generating == null && !toLearn.isEmpty() && generatedAfter(toLearn.peek().episode)) learn(s, toLearn.poll());
       if (learning == null && generating == null) return fail(failed);
       return Effect().none();
     }
@@ -397,6 +398,15 @@ public final class SearchCoordinator extends EventSourcedBehavior<SearchCoordina
     for (int id : evaluating.keySet()) if (id > e.episode) return true;
     for (EpisodeRun r : toLearn) if (r.episode > e.episode) return true;
     return inFlight() >= maxInFlight() || late || s.episodesDone() + inFlight() >= generateTo;
+  }
+
+  /** Whether an episode after {@code episode} is generated (in the strict order, none needs to be). */
+  private boolean generatedAfter(int episode) {
+    if (maxInFlight() == 1 || (parked != null && parked.episode > episode)) return true;
+    for (int id : evaluating.keySet()) if (id > episode) return true;
+    for (EpisodeRun r : toLearn) if (r.episode > episode) return true;
+    for (int id : unevaluated) if (id > episode) return true;
+    return false;
   }
 
   /** The smallest episode id neither evaluated nor in flight: an episode left open by a crash runs again under its id. */
