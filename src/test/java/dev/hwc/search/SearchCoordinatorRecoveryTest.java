@@ -188,6 +188,51 @@ class SearchCoordinatorRecoveryTest {
     assertEquals(sameEpisodes(reference), sameEpisodes(state(d2).episodes()));
   }
 
+  /** DDPG's acts ("a", one per layer step) and learnings ("L") in the order the agent saw them. */
+  private static final class Recording implements ContinuousPolicy {
+    final ContinuousPolicy inner;
+    final StringBuffer log;
+
+    Recording(ContinuousPolicy inner, StringBuffer log) {
+      this.inner = inner;
+      this.log = log;
+    }
+
+    @Override public Action act(float[] state, boolean explore) {
+      log.append('a');
+      return inner.act(state, explore);
+    }
+
+    @Override public void remember(List<EpisodeTransitions.Step> transitions) { inner.remember(transitions); }
+
+    @Override public void learn() {
+      log.append('L');
+      inner.learn();
+    }
+
+    @Override public byte[] toBytes() { return inner.toBytes(); }
+
+    @Override public ContinuousPolicy fromBytes(byte[] bytes) { return new Recording(inner.fromBytes(bytes), log); }
+  }
+
+  private String agentOrder(String id, int inFlight) {
+    StringBuffer log = new StringBuffer();
+    var p = parts(0, 0);
+    var parts = new SearchRuntime.Parts(p.compression(), p.energy(), new Recording(p.ddpg(), log), p.rainbow());
+    var search = kit.spawn(SearchRuntime.create(id, parts, rewards, settings.actions(), settings.searchDir(id), settings.askTimeout(),
+        inFlight), "search-" + id);
+    start(search, id, parts);
+    assertEquals(new SearchCoordinator.Finished("episodes", 5), run(search, 5).get(5));
+    return log.toString();
+  }
+
+  @Test void theAgentsActAndLearnInTheOrderOfTheirMode() {
+    // 5 episodes of 4 layer steps. Strict order: act(k), learn(k), act(k+1).
+    assertEquals("aaaaL".repeat(5), agentOrder("strict", 1));
+    // Two in flight: act(1), act(2), learn(1), act(3), learn(2), ..., act(5), learn(4), learn(5).
+    assertEquals("aaaa" + "aaaaL".repeat(4) + "L", agentOrder("pipelined", 2));
+  }
+
   /** Episodes compared by what was decided and measured (the search id differs between searches). */
   private static List<String> sameEpisodes(List<State.Episode> episodes) {
     return episodes.stream().map(e -> e.steps().toString() + " -> " + e.evaluated().toString()).toList();
