@@ -83,6 +83,8 @@ public final class ResumeCommand implements Callable<Integer> {
       if (!c.datasetFingerprint().equals(st.datasetFingerprint()))
         throw new IllegalArgumentException("the data splits differ from search '" + id + "''s (fingerprint "
             + c.datasetFingerprint() + ", journal " + st.datasetFingerprint() + ")");
+      // Same model and data: the journaled baseline stands (one dense evaluation less before the first episode).
+      c.useBaselineAccuracy(st.baselineAccuracy());
       ActorRef<SearchCoordinator.Command> search = system.systemActorOf(
           SearchRuntime.create(id, p, settings, settings.loadRewardTable()), "search-" + id, Props.empty());
       var out = spec.commandLine().getOut();

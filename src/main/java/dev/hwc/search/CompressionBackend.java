@@ -31,6 +31,12 @@ public interface CompressionBackend {
   double baselineAccuracy();
 
   /**
+   * A resume hands the journaled baseline accuracy (same model and data fingerprints), so the backend need not
+   * evaluate the dense model again before the first episode.
+   */
+  default void useBaselineAccuracy(double accuracy) {}
+
+  /**
    * Applies decision {@code d} to decision layer {@code step} (and to the followers of its group) in episode
    * {@code episode}'s incremental session (step 0 starts it from the base model); the outcomes, the decided layer
    * first, carry the thinned shapes.

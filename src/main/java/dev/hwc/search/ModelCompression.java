@@ -72,6 +72,10 @@ public final class ModelCompression implements CompressionBackend {
 
   @Override public List<LayerShape> prunableLayers() { return layers; }
 
+  @Override public synchronized void useBaselineAccuracy(double accuracy) {
+    baseline = accuracy;
+  }
+
   @Override public synchronized double baselineAccuracy() {
     if (baseline == null) {
       exec.restoreBase();
