@@ -50,10 +50,17 @@ public final class Evaluator {
    * The result of a (possibly early-stopped) evaluation: {@code correct} of the first {@code images} of {@code total}
    * images were right; {@code rejectedEarly} when the early-rejection rule stopped it before the end (then
    * {@link #accuracy()} is the accuracy so far, not the subset's). {@code seconds} is the wall time of the whole call.
+   * {@code firstBatchCorrect} of the first batch's {@code firstBatchImages}: every evaluation looks at that batch,
+   * stopped early or not.
    */
-  public record Outcome(int images, int correct, int total, boolean rejectedEarly, double seconds) {
+  public record Outcome(int images, int correct, int total, boolean rejectedEarly, double seconds,
+                        int firstBatchImages, int firstBatchCorrect) {
     public double accuracy() {
       return images == 0 ? Double.NaN : correct / (double) images;
+    }
+
+    public double firstBatchAccuracy() {
+      return firstBatchImages == 0 ? Double.NaN : firstBatchCorrect / (double) firstBatchImages;
     }
 
     public boolean complete() {
@@ -89,16 +96,20 @@ public final class Evaluator {
   public static Outcome evaluate(ExecutableNetwork net, Batches data, EarlyRejection early) {
     AccuracyBound.Rule rule = early == null ? null : early.rule(data);
     long t0 = System.nanoTime();
-    int correct = 0, seen = 0;
+    int correct = 0, seen = 0, firstSeen = 0, firstCorrect = 0;
     for (int b = 0; b < data.count(); b++) {
       int[] predicted = argmaxRows(net.output(data.inputs().get(b)));
       int[] labels = data.labels().get(b);
       for (int i = 0; i < predicted.length; i++) if (predicted[i] == labels[i]) correct++;
       seen += labels.length;
+      if (b == 0) {
+        firstSeen = seen;
+        firstCorrect = correct;
+      }
       if (rule != null && seen < data.size() && rule.rejects(correct, seen))
-        return new Outcome(seen, correct, data.size(), true, (System.nanoTime() - t0) / 1e9);
+        return new Outcome(seen, correct, data.size(), true, (System.nanoTime() - t0) / 1e9, firstSeen, firstCorrect);
     }
-    return new Outcome(seen, correct, data.size(), false, (System.nanoTime() - t0) / 1e9);
+    return new Outcome(seen, correct, data.size(), false, (System.nanoTime() - t0) / 1e9, firstSeen, firstCorrect);
   }
 
   public static Result evaluate(ExecutableNetwork net, Dataset data) {

@@ -47,7 +47,14 @@ public interface CompressionBackend {
    * Applies episode {@code episode}'s whole plan to the base model (reusing its session when all its layer steps
    * were taken here) and returns its top-1 accuracy (fraction) on the search subset.
    */
-  double evaluate(int episode, CompressionPlan plan);
+  Accuracy evaluate(int episode, CompressionPlan plan);
+
+  /**
+   * Top-1 (fractions) of a plan on the search subset ({@code accuracy}: so far, when early rejection stopped it) and
+   * on the subset's first evaluation batch, which every evaluation sees whether or not it stops early: the graded
+   * penalty's measure, so that early rejection leaves every reward as it was.
+   */
+  record Accuracy(double accuracy, double firstBatch) implements JsonSerializable {}
 
   /**
    * What compressing one prunable layer did: {@code shape} is the layer after thinning, {@code params} its non-zero

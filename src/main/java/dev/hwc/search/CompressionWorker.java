@@ -35,7 +35,8 @@ public final class CompressionWorker {
   public record Evaluate(int episode, CompressionPlan plan, ActorRef<StatusReply<PlanEvaluated>> replyTo)
       implements Command, WorkDispatcher.Command {}
 
-  public record PlanEvaluated(int episode, double accuracy) implements JsonSerializable {}
+  /** {@code firstBatchAccuracy}: see {@link CompressionBackend.Accuracy}. */
+  public record PlanEvaluated(int episode, double accuracy, double firstBatchAccuracy) implements JsonSerializable {}
 
   /** DEBUG (HWC_LOG_LEVEL=DEBUG): the worker's time per episode, to compare with the episode's wall time in the journal. */
   private static final org.slf4j.Logger TIMING = org.slf4j.LoggerFactory.getLogger(CompressionWorker.class.getName() + ".timing");
@@ -61,9 +62,9 @@ public final class CompressionWorker {
         .onMessage(Evaluate.class, m -> {
           long t0 = System.nanoTime();
           try {
-            double accuracy = backend.evaluate(m.episode(), m.plan());
+            CompressionBackend.Accuracy accuracy = backend.evaluate(m.episode(), m.plan());
             TIMING.debug("episode {} evaluated in {} ms", m.episode(), (System.nanoTime() - t0) / 1_000_000);
-            m.replyTo().tell(StatusReply.success(new PlanEvaluated(m.episode(), accuracy)));
+            m.replyTo().tell(StatusReply.success(new PlanEvaluated(m.episode(), accuracy.accuracy(), accuracy.firstBatch())));
           } catch (RuntimeException e) {
             ctx.getLog().error("evaluating episode {} failed", m.episode(), e);
             m.replyTo().tell(StatusReply.error("evaluating episode " + m.episode() + ": " + e.getMessage()));

@@ -39,7 +39,7 @@ public final class EvaluationWorker {
                      ActorRef<WorkDispatcher.Command> dispatcher) implements Command {}
 
   private record DispatchersListed(Receptionist.Listing listing) implements Command {}
-  private record Evaluated(Work work, double accuracy, String error) implements Command {}
+  private record Evaluated(Work work, double accuracy, double firstBatchAccuracy, String error) implements Command {}
 
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(EvaluationWorker.class);
 
@@ -87,7 +87,7 @@ public final class EvaluationWorker {
           .onMessage(Evaluated.class, m -> {
             if (m.work() != current) return Behaviors.same();  // a second word on an episode already answered
             Work w = m.work();
-            if (m.error() == null) w.dispatcher().tell(new WorkDispatcher.EpisodeResult(w.episode(), m.accuracy(), ctx.getSelf()));
+            if (m.error() == null) w.dispatcher().tell(new WorkDispatcher.EpisodeResult(w.episode(), m.accuracy(), m.firstBatchAccuracy(), ctx.getSelf()));
             else w.dispatcher().tell(new WorkDispatcher.EpisodeFailed(w.episode(), m.error(), ctx.getSelf()));
             current = null;
             next();
@@ -97,7 +97,7 @@ public final class EvaluationWorker {
             // The evaluator died building its backend or evaluating: that episode fails, the next job builds afresh.
             evaluator = null;
             jobKey = null;
-            if (current != null) ctx.getSelf().tell(new Evaluated(current, Double.NaN,
+            if (current != null) ctx.getSelf().tell(new Evaluated(current, Double.NaN, Double.NaN,
                 "worker on " + ctx.getSystem().address() + " could not evaluate episode " + current.episode() + " (see its log)"));
             return Behaviors.same();
           })
@@ -130,7 +130,8 @@ public final class EvaluationWorker {
       LOG.info("evaluating episode {} of search {} ({})", w.episode(), w.job().searchId(), WorkDispatcher.describe(w.plan()));
       ctx.askWithStatus(CompressionWorker.PlanEvaluated.class, evaluator, evaluateTimeout,
           reply -> new CompressionWorker.Evaluate(w.episode(), w.plan(), reply),
-          (r, err) -> err != null ? new Evaluated(w, Double.NaN, err.getMessage()) : new Evaluated(w, r.accuracy(), null));
+          (r, err) -> err != null ? new Evaluated(w, Double.NaN, Double.NaN, err.getMessage())
+              : new Evaluated(w, r.accuracy(), r.firstBatchAccuracy(), null));
     }
   }
 }

@@ -101,7 +101,7 @@ public final class ModelCompression implements CompressionBackend {
         st.nonZeroWeights(), st.macs(), st.nonZeroMacs()));
   }
 
-  @Override public double evaluate(int episode, CompressionPlan plan) {
+  @Override public Accuracy evaluate(int episode, CompressionPlan plan) {
     // The episode's session already holds every step; a plan from elsewhere (a cluster worker) is applied afresh.
     Compressor.Session session = sessions.remove(episode);
     Integer steps = sessionSteps.remove(episode);
@@ -111,9 +111,9 @@ public final class ModelCompression implements CompressionBackend {
     m.applyTo(exec);
     // An early-rejected plan reports its accuracy so far: past the bound with ≥ the configured confidence, so the
     // reward table gives it the penalty as a full evaluation would (up to the estimate's noise).
-    double acc = Evaluator.evaluate(exec, searchBatches, early).accuracy();
+    Evaluator.Outcome o = Evaluator.evaluate(exec, searchBatches, early);
     // Off-heap buffers are freed only when their Java wrappers are collected (STACK.md pitfall 4).
     if (++evaluations % 10 == 0) System.gc();
-    return acc;
+    return new Accuracy(o.accuracy(), o.firstBatchAccuracy());
   }
 }

@@ -125,9 +125,19 @@ public final class RewardTable {
 
   /** The reward of an episode that lost {@code accuracyLossPoints} of top-1 and saved {@code energyReductionPercent}. */
   public double reward(double accuracyLossPoints, double energyReductionPercent) {
-    if (Double.isNaN(accuracyLossPoints) || Double.isNaN(energyReductionPercent))
-      throw new IllegalArgumentException("reward of NaN: loss " + accuracyLossPoints + ", reduction " + energyReductionPercent);
-    if (!withinBound(accuracyLossPoints, maxAccuracyLoss)) return penalty.of(accuracyLossPoints - maxAccuracyLoss);
+    return reward(accuracyLossPoints, accuracyLossPoints, energyReductionPercent);
+  }
+
+  /**
+   * As {@link #reward(double, double)}, with the penalty past the bound graded by {@code penaltyLossPoints} (the
+   * search passes the loss on the first evaluation batch, which early rejection never skips); a penalty loss inside
+   * the bound counts as at the bound.
+   */
+  public double reward(double accuracyLossPoints, double penaltyLossPoints, double energyReductionPercent) {
+    if (Double.isNaN(accuracyLossPoints) || Double.isNaN(energyReductionPercent) || Double.isNaN(penaltyLossPoints))
+      throw new IllegalArgumentException("reward of NaN: loss " + accuracyLossPoints + ", penalty loss " + penaltyLossPoints
+          + ", reduction " + energyReductionPercent);
+    if (!withinBound(accuracyLossPoints, maxAccuracyLoss)) return penalty.of(Math.max(0, penaltyLossPoints - maxAccuracyLoss));
     if (!interpolate) return values[binOf(lossBins, accuracyLossPoints)][binOf(energyBins, energyReductionPercent)];
     double[] li = between(lossBins, accuracyLossPoints);
     double[] ei = between(energyBins, energyReductionPercent);

@@ -594,7 +594,9 @@ public final class SearchCoordinator extends EventSourcedBehavior<SearchCoordina
     double loss = (st.baselineAccuracy() - accuracy) * 100;
     double energy = e.results.stream().mapToDouble(LayerResult::energy).sum();
     double reduction = 1 - energy / st.baselineEnergy();
-    double reward = w.rewards().reward(loss, reduction * 100);
+    // Past the bound the penalty is graded by the first batch's loss: the same with early rejection on or off.
+    double firstBatchLoss = (st.baselineAccuracy() - m.result().firstBatchAccuracy()) * 100;
+    double reward = w.rewards().reward(loss, firstBatchLoss, reduction * 100);
     e.evaluation = new EpisodeEvaluated(e.episode, new CompressionPlan(e.plan), accuracy, loss, energy, reduction, reward, e.results);
     toLearn.add(e);
     return advance(s);

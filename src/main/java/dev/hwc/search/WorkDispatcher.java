@@ -48,7 +48,8 @@ public final class WorkDispatcher {
   /** An idle worker asks for one episode. */
   public record RequestWork(ActorRef<EvaluationWorker.Command> worker) implements Command {}
 
-  public record EpisodeResult(int episode, double accuracy, ActorRef<EvaluationWorker.Command> worker) implements Command {}
+  public record EpisodeResult(int episode, double accuracy, double firstBatchAccuracy, ActorRef<EvaluationWorker.Command> worker)
+      implements Command {}
 
   /** The worker's backend failed on the plan: the search fails with this message (a bad plan fails on any worker). */
   public record EpisodeFailed(int episode, String message, ActorRef<EvaluationWorker.Command> worker) implements Command {}
@@ -156,7 +157,7 @@ public final class WorkDispatcher {
       if (lost != null)
         LOG.info("episode {} evaluated by {} {} ms after its first worker was lost", m.episode(), m.worker().path(),
             (System.nanoTime() - lost) / 1_000_000);
-      submitted.replyTo().tell(StatusReply.success(new CompressionWorker.PlanEvaluated(m.episode(), m.accuracy())));
+      submitted.replyTo().tell(StatusReply.success(new CompressionWorker.PlanEvaluated(m.episode(), m.accuracy(), m.firstBatchAccuracy())));
       return Behaviors.same();
     }
 

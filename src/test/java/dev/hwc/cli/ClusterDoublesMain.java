@@ -15,7 +15,7 @@ public final class ClusterDoublesMain {
     SearchCommand.parts = (root, model, seed, hw) -> new SearchRuntime.Parts(new Doubles.Backend(0), new Doubles.Energy(),
         new Doubles.Ddpg(seed), new Doubles.Rainbow(seed + 1));
     NodeCommand.workerBackends = (root, job) -> new Doubles.Backend(0) {
-      @Override public double evaluate(int episode, CompressionPlan plan) {
+      @Override public Accuracy evaluate(int episode, CompressionPlan plan) {
         try {
           Thread.sleep(millis);
         } catch (InterruptedException e) {

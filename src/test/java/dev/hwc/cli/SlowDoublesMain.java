@@ -11,7 +11,7 @@ import dev.hwc.search.SearchRuntime;
 public final class SlowDoublesMain {
   public static void main(String[] args) {
     SearchCommand.parts = (root, model, seed, hw) -> new SearchRuntime.Parts(new Doubles.Backend(0) {
-      @Override public double evaluate(int episode, CompressionPlan plan) {
+      @Override public Accuracy evaluate(int episode, CompressionPlan plan) {
         try {
           Thread.sleep(200);
         } catch (InterruptedException e) {

@@ -58,6 +58,9 @@ class EvaluatorTest {
     assertEquals(20, o.images());
     assertEquals(0.65, o.accuracy(), 1e-12);
     assertEquals(false, o.rejectedEarly());
+    // the first batch of 6 holds 6 of the 13 images the net gets right
+    assertEquals(6, o.firstBatchImages());
+    assertEquals(1.0, o.firstBatchAccuracy(), 1e-12);
     assertEquals(Evaluator.evaluate(ExecutableNetwork.of(argmaxNet()), d, 6).correct(), o.correct());
   }
 
@@ -72,6 +75,8 @@ class EvaluatorTest {
     assertEquals(true, o.rejectedEarly());
     assertEquals(8, o.images());
     assertEquals(0, o.correct());
+    assertEquals(4, o.firstBatchImages());
+    assertEquals(0.0, o.firstBatchAccuracy());
     assertEquals(20, o.total());
     // all right: never rejected, all 20 evaluated
     Evaluator.Outcome ok = Evaluator.evaluate(ExecutableNetwork.of(argmaxNet()), Evaluator.Batches.of(firstPixelLarger(20), 4), early);

@@ -60,7 +60,7 @@ class ClusterSearchTest {
       this.worker = worker;
     }
 
-    @Override public double evaluate(int episode, CompressionPlan plan) {
+    @Override public Accuracy evaluate(int episode, CompressionPlan plan) {
       try {
         if (evaluations.getAndIncrement(worker) == 0) both.await(WAIT.toSeconds(), TimeUnit.SECONDS);
       } catch (Exception e) {
@@ -79,7 +79,7 @@ class ClusterSearchTest {
       this.gate = gate;
     }
 
-    @Override public double evaluate(int episode, CompressionPlan plan) {
+    @Override public Accuracy evaluate(int episode, CompressionPlan plan) {
       try {
         if (!gate.tryAcquire(WAIT.toSeconds(), TimeUnit.SECONDS)) throw new IllegalStateException("gate never opened");
       } catch (InterruptedException e) {
@@ -148,10 +148,10 @@ class ClusterSearchTest {
     assertEquals(1, work.episode());
     assertEquals(plan, work.plan());
     assertEquals(job, work.job());
-    dispatcher.tell(new WorkDispatcher.EpisodeResult(1, 0.5, b.ref()));
-    assertEquals(new CompressionWorker.PlanEvaluated(1, 0.5), coordinator.receiveMessage(WAIT).getValue());
+    dispatcher.tell(new WorkDispatcher.EpisodeResult(1, 0.5, 0.5, b.ref()));
+    assertEquals(new CompressionWorker.PlanEvaluated(1, 0.5, 0.5), coordinator.receiveMessage(WAIT).getValue());
     // a's late answer for episode 1 is dropped.
-    dispatcher.tell(new WorkDispatcher.EpisodeResult(1, 0.7, a.ref()));
+    dispatcher.tell(new WorkDispatcher.EpisodeResult(1, 0.7, 0.7, a.ref()));
 
     // Episode 2 goes to b, which stays silent past the re-dispatch timeout: c gets it too; the first answer counts.
     dispatcher.tell(new WorkDispatcher.RequestWork(b.ref()));
@@ -159,9 +159,9 @@ class ClusterSearchTest {
     assertEquals(2, b.expectMessageClass(EvaluationWorker.Work.class, WAIT).episode());
     dispatcher.tell(new WorkDispatcher.RequestWork(c.ref()));
     assertEquals(2, c.expectMessageClass(EvaluationWorker.Work.class, WAIT).episode());
-    dispatcher.tell(new WorkDispatcher.EpisodeResult(2, 0.6, c.ref()));
-    dispatcher.tell(new WorkDispatcher.EpisodeResult(2, 0.4, b.ref()));
-    assertEquals(new CompressionWorker.PlanEvaluated(2, 0.6), coordinator.receiveMessage(WAIT).getValue());
+    dispatcher.tell(new WorkDispatcher.EpisodeResult(2, 0.6, 0.6, c.ref()));
+    dispatcher.tell(new WorkDispatcher.EpisodeResult(2, 0.4, 0.4, b.ref()));
+    assertEquals(new CompressionWorker.PlanEvaluated(2, 0.6, 0.6), coordinator.receiveMessage(WAIT).getValue());
     coordinator.expectNoMessage(Duration.ofMillis(300));
   }
 

@@ -49,13 +49,13 @@ public final class Doubles {
       return List.of(new LayerOutcome(l.name(), d, l, d.pruneRatio(), l.m(), params, l.macs(), nz));
     }
 
-    @Override public double evaluate(int episode, CompressionPlan plan) {
+    @Override public Accuracy evaluate(int episode, CompressionPlan plan) {
       if (plan.size() != LAYERS.size()) throw new IllegalStateException("plan of " + plan.size() + " layers");
       if (failAt > 0 && episode == failAt) throw new IllegalStateException("evaluation crashed");
       double acc = 0.9;
       for (var l : plan.layers())
         acc -= 0.004 * l.decision().pruneRatio() + 0.0005 * (8 - l.decision().weightBits()) + 0.0005 * (8 - l.decision().activationBits());
-      return acc;
+      return new Accuracy(acc, acc);
     }
   }
 

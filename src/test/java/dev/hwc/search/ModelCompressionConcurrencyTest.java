@@ -42,7 +42,7 @@ class ModelCompressionConcurrencyTest {
     }
 
     // alone: compress episode k's layers, then evaluate it
-    double[] alone = new double[plans.size()];
+    CompressionBackend.Accuracy[] alone = new CompressionBackend.Accuracy[plans.size()];
     for (int k = 0; k < plans.size(); k++) alone[k] = stepsThenEvaluate(c, 1 + k, plans.get(k));
 
     // overlapped: episode k+1's layers compressed while episode k is evaluated, as with two in flight
@@ -55,7 +55,7 @@ class ModelCompressionConcurrencyTest {
         int next = id + k + 1;
         Future<CompressionPlan> nextSteps = k + 1 < plans.size()
             ? compressing.submit(() -> steps(c, next, plans.get(next - id))) : null;
-        assertEquals(alone[k], c.evaluate(id + k, applied.get(k)), 0.0, "plan " + k);
+        assertEquals(alone[k], c.evaluate(id + k, applied.get(k)), "plan " + k);
         if (nextSteps != null) applied.add(nextSteps.get());
       }
     } finally {
@@ -72,7 +72,7 @@ class ModelCompressionConcurrencyTest {
     return new CompressionPlan(out);
   }
 
-  private static double stepsThenEvaluate(ModelCompression c, int episode, List<LayerDecision> plan) {
+  private static CompressionBackend.Accuracy stepsThenEvaluate(ModelCompression c, int episode, List<LayerDecision> plan) {
     return c.evaluate(episode, steps(c, episode, plan));
   }
 }

@@ -49,6 +49,16 @@ class RewardTableTest {
     assertEquals(2, t.reward(1.0, 90), 1e-12);
   }
 
+  @Test void thePenaltyIsGradedByTheLossItIsGivenWhileTheBoundIsJudgedOnTheAccuracyLoss() {
+    RewardTable t = RewardTable.parse(SMALL, "t.csv", 1.0, new RewardTable.Penalty(-10, -2, 0.2), true);
+    // 6 points lost on the subset, 11 on the first batch: -2 - 0.2 * (11 - 1)
+    assertEquals(-4.0, t.reward(6, 11, 50), 1e-12);
+    // past the bound on the subset, inside it on the first batch: the reward just past the bound
+    assertEquals(-2.0, t.reward(1.5, 0.4, 50), 1e-12);
+    // inside the bound the table decides, whatever the first batch lost
+    assertEquals(t.reward(0.5, 20), t.reward(0.5, 30, 20), 0.0);
+  }
+
   @Test void gradedPenaltyFallsWithTheViolationDownToItsFloor() {
     RewardTable t = RewardTable.parse(SMALL, "t.csv", 1.0, new RewardTable.Penalty(-10, -2, 0.2), true);
     // 0.5 points past the bound: -2 - 0.2*0.5 = -2.1, whatever the energy

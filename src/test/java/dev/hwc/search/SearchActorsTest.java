@@ -65,7 +65,7 @@ class SearchActorsTest {
     TestProbe<StatusReply<CompressionWorker.PlanEvaluated>> evals = kit.createTestProbe();
     var plan = new CompressionPlan(Doubles.LAYERS.stream().map(l -> new CompressionPlan.LayerPlan(l.name(), LayerDecision.dense(8))).toList());
     worker.tell(new CompressionWorker.Evaluate(1, plan, evals.ref()));
-    assertEquals(new CompressionWorker.PlanEvaluated(1, 0.9), evals.receiveMessage(WAIT).getValue());
+    assertEquals(new CompressionWorker.PlanEvaluated(1, 0.9, 0.9), evals.receiveMessage(WAIT).getValue());
   }
 
   @Test void agentsActLearnCheckpointAndRefuseATamperedCheckpoint() throws Exception {
