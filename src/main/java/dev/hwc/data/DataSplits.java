@@ -31,10 +31,13 @@ public final class DataSplits {
   /** Which training-file indices go where; a pure function of (total, sizes, seed). */
   public record SplitIndices(int[] search, int[] train, int[] calibration) {}
 
-  private final Dataset train, search, calibration, test;
+  private final Dataset search, calibration;
+  // Built on first use: a search needs neither (55,000 + 10,000 images as floats, most of the time a search or resume
+  // spends loading data), training and reports do.
+  private final Lazy train, test;
   private final String fingerprint;
 
-  private DataSplits(Dataset train, Dataset search, Dataset calibration, Dataset test, String fingerprint) {
+  private DataSplits(Lazy train, Dataset search, Dataset calibration, Lazy test, String fingerprint) {
     this.train = train;
     this.search = search;
     this.calibration = calibration;
@@ -42,10 +45,28 @@ public final class DataSplits {
     this.fingerprint = fingerprint;
   }
 
-  public Dataset train() { return train; }
+  public Dataset train() { return train.get(); }
   public Dataset search() { return search; }
   public Dataset calibration() { return calibration; }
-  public Dataset test() { return test; }
+  public Dataset test() { return test.get(); }
+
+  /** A dataset built once, when first asked for. */
+  private static final class Lazy {
+    private java.util.function.Supplier<Dataset> build;
+    private Dataset value;
+
+    Lazy(java.util.function.Supplier<Dataset> build) {
+      this.build = build;
+    }
+
+    synchronized Dataset get() {
+      if (value == null) {
+        value = build.get();
+        build = null;
+      }
+      return value;
+    }
+  }
 
   /** SHA-256 (hex) of the four data files' bytes, in a fixed order: identifies the dataset in provenance. */
   public String fingerprint() { return fingerprint; }
@@ -85,14 +106,17 @@ public final class DataSplits {
     IdxReader.IdxArray testImg = IdxReader.read(files[2]), testLab = IdxReader.read(files[3]);
     checkPair(files[0], trainImg, files[1], trainLab);
     checkPair(files[2], testImg, files[3], testLab);
+    // Every label now, though train and test are built later: a bad file fails at load, naming the example.
+    checkLabels(trainLab, files[1]);
+    checkLabels(testLab, files[3]);
     if (!Arrays.equals(Arrays.copyOfRange(trainImg.dims(), 1, 3), Arrays.copyOfRange(testImg.dims(), 1, 3)))
       throw new IllegalArgumentException(files[2] + ": image size " + Arrays.toString(testImg.dims()) + " differs from the training images " + Arrays.toString(trainImg.dims()));
     SplitIndices idx = indices(trainImg.count(), s.searchSize(), s.calibrationSize(), s.splitSeed());
     return new DataSplits(
-        build("train", trainImg, trainLab, idx.train(), files[1]),
+        new Lazy(() -> build("train", trainImg, trainLab, idx.train(), files[1])),
         build("search", trainImg, trainLab, idx.search(), files[1]),
         build("calibration", trainImg, trainLab, idx.calibration(), files[1]),
-        build("test", testImg, testLab, null, files[3]),
+        new Lazy(() -> build("test", testImg, testLab, null, files[3])),
         fingerprint(files));
   }
 
@@ -109,6 +133,13 @@ public final class DataSplits {
     if (lab.dims().length != 1) throw new IllegalArgumentException(labFile + ": expected 1 dimension [N], found " + lab.dims().length);
     if (img.count() != lab.count())
       throw new IllegalArgumentException(labFile + ": " + lab.count() + " labels but " + imgFile.getFileName() + " has " + img.count() + " images");
+  }
+
+  private static void checkLabels(IdxReader.IdxArray lab, Path labFile) {
+    byte[] d = lab.data();
+    for (int k = 0; k < lab.count(); k++)
+      if ((d[k] & 0xff) >= NUM_CLASSES)
+        throw new IllegalArgumentException(labFile + ": label " + (d[k] & 0xff) + " of example " + k + " outside [0, " + NUM_CLASSES + ")");
   }
 
   /** Builds a dataset of the given examples (all when {@code indices} is null), validating labels. */
