@@ -20,7 +20,9 @@ import picocli.CommandLine.Spec;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.stream.Collectors;
 
 /**
  * {@code hwc resume <id>}: continues an interrupted search exactly — with the journaled configuration, model, seed
@@ -66,7 +68,8 @@ public final class ResumeCommand implements Callable<Integer> {
       // Model, data and calibration (seconds) are prepared while the journal is folded.
       long t1 = System.nanoTime();
       CompletableFuture<SearchRuntime.Parts> prepared = CompletableFuture.supplyAsync(() -> SearchCommand.parts.create(root,
-          Path.of(st.modelPath()), st.seed(), st.hardware().isEmpty() ? null : Path.of(st.hardware())), ResumeCommand::daemon);
+          Path.of(st.modelPath()), st.seed(), st.hardware().isEmpty() ? null : Path.of(st.hardware())),
+          work -> SearchCommand.daemon("hwc-prepare", work));
       // Read under the lock: another process may have written since.
       SearchCoordinator.State state = reader.state(id);
       if (state.completed() != null)
@@ -88,9 +91,9 @@ public final class ResumeCommand implements Callable<Integer> {
       ActorRef<SearchCoordinator.Command> search = system.systemActorOf(
           SearchRuntime.create(id, p, settings, settings.loadRewardTable()), "search-" + id, Props.empty());
       var out = spec.commandLine().getOut();
-      var open = new java.util.TreeSet<>(state.open().keySet());
+      var open = new TreeSet<>(state.open().keySet());
       String again = open.isEmpty() ? "" : open.size() == 1 ? ", episode " + open.first() + " runs again"
-          : ", episodes " + open.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(", ")) + " run again";
+          : ", episodes " + open.stream().map(String::valueOf).collect(Collectors.joining(", ")) + " run again";
       out.printf("resuming search %s: %d of %d episodes done%s%n", id, state.episodesDone(), st.episodes(), again);
       out.flush();
       int code = SearchSession.run(system, search, lock, id, state.episodesDone(), st.episodes(), deadline, out,
@@ -101,12 +104,6 @@ public final class ResumeCommand implements Callable<Integer> {
       if (system != null) SearchSystem.stop(system, Duration.ofSeconds(30));
       if (lock != null) lock.close();
     }
-  }
-
-  private static void daemon(Runnable r) {
-    Thread t = new Thread(r, "hwc-prepare");
-    t.setDaemon(true);
-    t.start();
   }
 
   /** The prepared parts, or the preparation's own exception (its message is the user's error). */

@@ -140,7 +140,12 @@ public final class SearchCommand implements Callable<Integer> {
 
   /** Starts ND4J's native libraries on a daemon thread, so that their start-up overlaps other work. */
   static void warmUpNd4j() {
-    Thread t = new Thread(() -> org.nd4j.linalg.factory.Nd4j.scalar(0f), "nd4j-warm-up");
+    daemon("nd4j-warm-up", () -> org.nd4j.linalg.factory.Nd4j.scalar(0f));
+  }
+
+  /** Runs {@code work} on a new daemon thread (start-up work that must not keep the JVM alive). */
+  static void daemon(String name, Runnable work) {
+    Thread t = new Thread(work, name);
     t.setDaemon(true);
     t.start();
   }

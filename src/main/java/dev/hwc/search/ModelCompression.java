@@ -38,8 +38,7 @@ public final class ModelCompression implements CompressionBackend {
   private final List<LayerShape> layers;
   private volatile Double baseline;
   /** Episodes whose layers are being (or were all) compressed, by id; an evaluation takes its episode's session. */
-  private final Map<Integer, Compressor.Session> sessions = new ConcurrentHashMap<>();
-  private final Map<Integer, Integer> sessionSteps = new ConcurrentHashMap<>();
+  private final Map<Integer, OpenSession> sessions = new ConcurrentHashMap<>();
   private int evaluations;
 
   /**
@@ -85,16 +84,16 @@ public final class ModelCompression implements CompressionBackend {
     return baseline;
   }
 
+  /** An episode's compressor session and the layer steps it has taken. */
+  private record OpenSession(Compressor.Session session, int steps) {}
+
   @Override public List<LayerOutcome> compressLayer(int episode, int step, LayerDecision d) {
-    if (step == 0) {
-      sessions.put(episode, compressor.session());
-      sessionSteps.put(episode, 0);
-    }
-    Compressor.Session session = sessions.get(episode);
-    if (session == null || sessionSteps.get(episode) != step)
+    if (step == 0) sessions.put(episode, new OpenSession(compressor.session(), 0));
+    OpenSession open = sessions.get(episode);
+    if (open == null || open.steps() != step)
       throw new IllegalStateException("episode " + episode + ": layer step " + step + " out of order");
-    LayerStats st = session.step(graph.layers().get(step).name(), d);
-    sessionSteps.put(episode, step + 1);
+    LayerStats st = open.session().step(graph.layers().get(step).name(), d);
+    sessions.put(episode, new OpenSession(open.session(), step + 1));
     // The plan records the bits as applied (first/last layers pinned by the compressor).
     LayerDecision applied = new LayerDecision(d.pruneRatio(), d.algorithm(), st.weightBits(), st.activationBits());
     return List.of(new LayerOutcome(st.layer(), applied, st.shape(), st.sparsity(), st.keptOutChannels(),
@@ -103,9 +102,8 @@ public final class ModelCompression implements CompressionBackend {
 
   @Override public Accuracy evaluate(int episode, CompressionPlan plan) {
     // The episode's session already holds every step; a plan from elsewhere (a cluster worker) is applied afresh.
-    Compressor.Session session = sessions.remove(episode);
-    Integer steps = sessionSteps.remove(episode);
-    CompressedModel m = session != null && steps == graph.layers().size() ? session.finish() : compressor.apply(plan);
+    OpenSession open = sessions.remove(episode);
+    CompressedModel m = open != null && open.steps() == graph.layers().size() ? open.session().finish() : compressor.apply(plan);
     // The baseline (measured once, on the base weights) must be known before the plan overwrites them.
     Evaluator.EarlyRejection early = evaluation.earlyRejection(baselineAccuracy(), maxLossPoints);
     m.applyTo(exec);

@@ -35,6 +35,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * One search, event-sourced (persistence id {@code search-<id>}): drives episodes layer by layer through the
@@ -121,16 +122,6 @@ public final class SearchCoordinator extends EventSourcedBehavior<SearchCoordina
     public boolean isEvaluated(int id) {
       for (Episode e : episodes) if (e.evaluated().episode() == id) return true;
       return false;
-    }
-
-    /** The open episode started last (0: none). */
-    public int inFlight() {
-      return open.isEmpty() ? 0 : new TreeMap<>(open).lastKey();
-    }
-
-    /** The steps journaled so far of {@link #inFlight()}. */
-    public List<LayerStepTaken> inFlightSteps() {
-      return open.isEmpty() ? List.of() : open.get(inFlight());
     }
 
     public List<EpisodeEvaluated> evaluated() {
@@ -394,19 +385,25 @@ public final class SearchCoordinator extends EventSourcedBehavior<SearchCoordina
    */
   private boolean mayLearn(State s, EpisodeRun e, int generateTo, boolean late) {
     if (generating != null) return false;
-    if (parked != null) return true;
-    for (int id : evaluating.keySet()) if (id > e.episode) return true;
-    for (EpisodeRun r : toLearn) if (r.episode > e.episode) return true;
+    if (generated().higher(e.episode) != null) return true;
     return inFlight() >= maxInFlight() || late || s.episodesDone() + inFlight() >= generateTo;
   }
 
   /** Whether an episode after {@code episode} is generated (in the strict order, none needs to be). */
   private boolean generatedAfter(int episode) {
-    if (maxInFlight() == 1 || (parked != null && parked.episode > episode)) return true;
-    for (int id : evaluating.keySet()) if (id > episode) return true;
-    for (EpisodeRun r : toLearn) if (r.episode > episode) return true;
-    for (int id : unevaluated) if (id > episode) return true;
-    return false;
+    return maxInFlight() == 1 || generated().higher(episode) != null;
+  }
+
+  /**
+   * The episodes whose every step the agents have generated and that are not yet journaled as evaluated, the one
+   * being learned from aside: what a checkpoint taken now is ahead of.
+   */
+  private TreeSet<Integer> generated() {
+    TreeSet<Integer> ids = new TreeSet<>(evaluating.keySet());
+    for (EpisodeRun r : toLearn) ids.add(r.episode);
+    if (parked != null) ids.add(parked.episode);
+    ids.addAll(unevaluated);
+    return ids;
   }
 
   /** The smallest episode id neither evaluated nor in flight: an episode left open by a crash runs again under its id. */
@@ -452,7 +449,7 @@ public final class SearchCoordinator extends EventSourcedBehavior<SearchCoordina
     // Episodes the checkpointed agents had generated ahead run again from their journaled steps (in id order, as
     // they were generated); one whose steps are not all journaled is generated anew.
     if (s.checkpoint() != null)
-      for (int id : new java.util.TreeSet<>(s.checkpoint().ahead())) {
+      for (int id : new TreeSet<>(s.checkpoint().ahead())) {
         List<LayerStepTaken> steps = s.open().get(id);
         if (!s.isEvaluated(id) && steps != null && steps.size() == s.started().decisionLayers().size()) toReplay.add(id);
       }
@@ -642,11 +639,7 @@ public final class SearchCoordinator extends EventSourcedBehavior<SearchCoordina
     }
     EpisodeEvaluated ev = learning.evaluation;
     // Generated after the previous learning and before this one: their actions are behind the checkpoint's state.
-    List<Integer> ahead = new ArrayList<>(evaluating.keySet());
-    for (EpisodeRun r : toLearn) ahead.add(r.episode);
-    if (parked != null) ahead.add(parked.episode);
-    ahead.addAll(unevaluated);
-    java.util.Collections.sort(ahead);
+    List<Integer> ahead = List.copyOf(generated());
     var checkpointed = new AgentCheckpointed(episode, List.copyOf(pendingCheckpoint), ahead);
     pendingCheckpoint.clear();
     return Effect().persist(List.of(ev, checkpointed)).thenRun(ns -> {
