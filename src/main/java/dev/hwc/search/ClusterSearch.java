@@ -35,14 +35,9 @@ public final class ClusterSearch {
                                                            WorkDispatcher.SearchJob job,
                                                            ActorRef<SearchCoordinator.Progress> listener) {
     return Behaviors.setup(ctx -> {
-      CheckpointStore store = new CheckpointStore(searchDir);
-      var ddpg = ctx.spawn(DdpgAgent.create(parts.ddpg(), store), DdpgAgent.NAME);
-      var rainbow = ctx.spawn(RainbowLearner.create(parts.rainbow(), store), RainbowLearner.NAME);
-      var worker = ctx.spawn(CompressionWorker.create(parts.compression()), "worker", CompressionWorker.DISPATCHER);
-      var estimator = ctx.spawn(EnergyEstimator.create(parts.energy()), "estimator");
       var dispatcher = ctx.spawn(WorkDispatcher.create(job, cluster.redispatchTimeout()), "dispatcher");
-      var wiring = new SearchCoordinator.Wiring(ddpg, rainbow, worker, estimator, rewards, actions, store, askTimeout,
-          dispatcher.narrow(), cluster.maxInFlightCeiling());
+      var wiring = SearchRuntime.wire(ctx, parts, rewards, actions, searchDir, askTimeout, worker -> dispatcher.narrow(),
+          cluster.maxInFlightCeiling());
       ActorRef<SearchCoordinator.Command> coordinator = ctx.spawn(SearchCoordinator.create(searchId, wiring), "coordinator");
       ctx.watch(coordinator);
       dispatcher.tell(new WorkDispatcher.WatchCapacity(coordinator.narrow()));
