@@ -42,6 +42,12 @@ public final class ExecutableNetwork {
     }
   };
   private static final int MAX_GRAPHS = 6;
+  /** Training-mode graphs for {@link #batchNormStatistics}, by the same key; built only when asked for. */
+  private final Map<Map<String, Boolean>, Graph> statisticsGraphs = new java.util.LinkedHashMap<>(16, 0.75f, true) {
+    @Override protected boolean removeEldestEntry(Map.Entry<Map<String, Boolean>, Graph> eldest) {
+      return size() > MAX_GRAPHS;
+    }
+  };
 
   private ExecutableNetwork(Network network, Set<String> quantizedInputs) {
     this.network = network;
@@ -61,17 +67,34 @@ public final class ExecutableNetwork {
 
   /** The graph for the hooks switched on now, with its fused ops set to the current bit counts. */
   private SameDiff graph() {
+    return graph(graphs, false);
+  }
+
+  private SameDiff graph(Map<Map<String, Boolean>, Graph> cache, boolean statistics) {
     Map<String, Boolean> key = new TreeMap<>();
     for (Map.Entry<String, Integer> e : on.entrySet()) key.put(e.getKey(), e.getValue() > 0);
-    Graph g = graphs.get(key);
+    Graph g = cache.get(key);
     if (g == null) {
       Map<String, SameDiffGraph.FakeQuant> fused = new HashMap<>();
       for (Map.Entry<String, Integer> e : on.entrySet()) if (e.getValue() > 0) fused.put(e.getKey(), new SameDiffGraph.FakeQuant(e.getValue()));
-      g = new Graph(SameDiffGraph.build(network, on.keySet(), arrays, fused), Map.copyOf(fused));
-      graphs.put(Map.copyOf(key), g);
+      SameDiff sd = statistics ? SameDiffGraph.buildStatistics(network, on.keySet(), arrays, fused)
+          : SameDiffGraph.build(network, on.keySet(), arrays, fused);
+      g = new Graph(sd, Map.copyOf(fused));
+      cache.put(Map.copyOf(key), g);
     }
     for (Map.Entry<String, SameDiffGraph.FakeQuant> e : g.fused().entrySet()) e.getValue().setBits(on.get(e.getKey()));
     return g.sd();
+  }
+
+  /**
+   * Population statistics ({@code <bn>/mean}, {@code <bn>/var}) of every BatchNorm's input in the network as it is
+   * now — its current weights and switched-on input quantization — over the given batches (equal sizes), from the
+   * training-mode graph: each BatchNorm normalises with its batch's own statistics, so every layer sees its inputs as
+   * they would be with all re-estimated statistics in place. Empty without BatchNorm. Writes nothing.
+   */
+  public Map<String, INDArray> batchNormStatistics(List<INDArray> batches) {
+    if (network.nodes().stream().noneMatch(n -> n instanceof Node.BatchNorm)) return Map.of();
+    return SameDiffGraph.batchNormStatistics(graph(statisticsGraphs, true), network, batches);
   }
 
   /** Plain inference form. */

@@ -61,6 +61,53 @@ final class SameDiffGraph {
   }
 
   /**
+   * The training-mode graph (BatchNorm on batch statistics, exposed as {@code <bn>/batch_mean|batch_var}) on shared
+   * arrays, its listed layers' inputs fake-quantized as in {@link #build(Network, Set, Map, Map)}: for re-estimating
+   * BatchNorm statistics of the network as its arrays are now. No rewrites (a folded BN would have no statistics).
+   */
+  static SameDiff buildStatistics(Network net, Set<String> alwaysQuantized, Map<String, INDArray> shared, Map<String, FakeQuant> fakeQuants) {
+    return build(net, true, alwaysQuantized, java.util.Objects.requireNonNull(shared, "shared"), fakeQuants);
+  }
+
+  /**
+   * Population statistics of every BatchNorm of {@code net}, from a training-mode graph run over equal batches
+   * ("precise BN"): mean = the mean of the batch means, var = the mean batch variance plus the variance of the batch
+   * means (law of total variance), accumulated in double. Keys {@code <bn>/mean}, {@code <bn>/var}, FLOAT [C].
+   */
+  static Map<String, INDArray> batchNormStatistics(SameDiff training, Network net, Iterable<INDArray> batches) {
+    List<Node.BatchNorm> bns = new java.util.ArrayList<>();
+    for (Node node : net.nodes()) if (node instanceof Node.BatchNorm bn) bns.add(bn);
+    Map<String, INDArray> out = new java.util.TreeMap<>();
+    if (bns.isEmpty()) return out;
+    List<String> names = new java.util.ArrayList<>();
+    for (Node.BatchNorm bn : bns) {
+      names.add(batchMean(bn.name()));
+      names.add(batchVar(bn.name()));
+    }
+    Map<String, INDArray> sumMean = new java.util.HashMap<>(), sumVar = new java.util.HashMap<>(), sumMeanSq = new java.util.HashMap<>();
+    int count = 0;
+    for (INDArray batch : batches) {
+      Map<String, INDArray> r = training.output(Map.of(INPUT, batch.dataType() == DataType.FLOAT ? batch : batch.castTo(DataType.FLOAT)), names);
+      for (Node.BatchNorm bn : bns) {
+        INDArray mu = r.get(batchMean(bn.name())).castTo(DataType.DOUBLE);
+        INDArray var = r.get(batchVar(bn.name())).castTo(DataType.DOUBLE);
+        sumMean.merge(bn.name(), mu.dup(), INDArray::addi);
+        sumMeanSq.merge(bn.name(), mu.mul(mu), INDArray::addi);
+        sumVar.merge(bn.name(), var.dup(), INDArray::addi);
+      }
+      count++;
+    }
+    if (count == 0) throw new IllegalArgumentException("BatchNorm statistics need at least one batch");
+    for (Node.BatchNorm bn : bns) {
+      INDArray mean = sumMean.get(bn.name()).div(count);
+      INDArray var = sumVar.get(bn.name()).div(count).add(sumMeanSq.get(bn.name()).div(count)).sub(mean.mul(mean));
+      out.put(bn.name() + "/mean", mean.castTo(DataType.FLOAT));
+      out.put(bn.name() + "/var", var.castTo(DataType.FLOAT));
+    }
+    return out;
+  }
+
+  /**
    * The fused fake-quant op of one layer in one graph: {@code bits} is read at every execution, so a new bit-width
    * reaches the built graph by {@link #setBits} (min and max are graph variables {@code <layer>/aq_min|aq_max}).
    */

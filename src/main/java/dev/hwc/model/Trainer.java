@@ -116,41 +116,13 @@ public final class Trainer {
         .withFigures(trained.totalParams(), trained.totalMacs()));
   }
 
+  /** BatchNorm inference statistics over the first {@code bnCalibrationImages} training images, in batches of 500. */
   private Map<String, INDArray> estimateBatchNormStatistics(SameDiff sd, Network net, Dataset train) {
-    List<Node.BatchNorm> bns = new ArrayList<>();
-    for (Node node : net.nodes()) if (node instanceof Node.BatchNorm bn) bns.add(bn);
-    Map<String, INDArray> out = new HashMap<>();
-    if (bns.isEmpty()) return out;
-    List<String> names = new ArrayList<>();
-    for (Node.BatchNorm bn : bns) {
-      names.add(SameDiffGraph.batchMean(bn.name()));
-      names.add(SameDiffGraph.batchVar(bn.name()));
-    }
     int batch = 500;
     int images = Math.min(settings.bnCalibrationImages(), train.size());
-    Map<String, INDArray> sumMean = new HashMap<>(), sumVar = new HashMap<>(), sumMeanSq = new HashMap<>();
-    int batches = 0;
-    for (int from = 0; from + batch <= images || (from == 0 && images > 0); from += batch) {
-      int to = Math.min(images, from + batch);
-      Map<String, INDArray> r = sd.output(Map.of(SameDiffGraph.INPUT, train.batch(from, to)), names);
-      for (Node.BatchNorm bn : bns) {
-        INDArray mu = r.get(SameDiffGraph.batchMean(bn.name())).castTo(DataType.DOUBLE);
-        INDArray var = r.get(SameDiffGraph.batchVar(bn.name())).castTo(DataType.DOUBLE);
-        sumMean.merge(bn.name(), mu.dup(), INDArray::addi);
-        sumMeanSq.merge(bn.name(), mu.mul(mu), INDArray::addi);
-        sumVar.merge(bn.name(), var.dup(), INDArray::addi);
-      }
-      batches++;
-      if (to >= images) break;
-    }
-    for (Node.BatchNorm bn : bns) {
-      INDArray mean = sumMean.get(bn.name()).div(batches);
-      // law of total variance over equal batches: E[var_b] + E[mu_b^2] - E[mu_b]^2
-      INDArray var = sumVar.get(bn.name()).div(batches).add(sumMeanSq.get(bn.name()).div(batches)).sub(mean.mul(mean));
-      out.put(bn.name() + "/mean", mean.castTo(DataType.FLOAT));
-      out.put(bn.name() + "/var", var.castTo(DataType.FLOAT));
-    }
-    return out;
+    List<INDArray> batches = new ArrayList<>();
+    for (int from = 0; from == 0 || from + batch <= images; from += batch) batches.add(train.batch(from, Math.min(images, from + batch)));
+    return SameDiffGraph.batchNormStatistics(sd, net, batches);
   }
 
   private static Network collect(SameDiff sd, Network net, Map<String, INDArray> bnStats) {
