@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.typesafe.config.Config;
 import dev.hwc.compress.ActivationQuant;
+import dev.hwc.compress.BatchNormRecalibration;
 import dev.hwc.compress.Calibration;
 import dev.hwc.compress.CompressedModel;
 import dev.hwc.compress.CompressionPlan;
@@ -75,8 +76,8 @@ public final class CompressCommand implements Callable<Integer> {
     Compressor compressor = new Compressor(graph, net.params(), Calibration.collect(exec, splits.calibration(),
         settings.calibrationImages(), batch), settings);
     double before = Evaluator.evaluate(exec, splits.test(), batch).accuracy();
-    CompressedModel m = compressor.apply(plan);
-    m.applyTo(exec);
+    BatchNormRecalibration recalibration = BatchNormRecalibration.of(settings, net, splits.calibration(), batch);
+    CompressedModel m = recalibration.install(compressor.apply(plan), exec);
     double after = Evaluator.evaluate(exec, splits.test(), batch).accuracy();
     Network thinned = m.thinned(net);
     ExecutableNetwork thinExec = ExecutableNetwork.withActivationQuantization(thinned);
@@ -89,7 +90,7 @@ public final class CompressCommand implements Callable<Integer> {
       double[] sec = new double[bench], applySec = new double[bench];
       for (int i = 0; i < bench; i++) {
         long t0 = System.nanoTime();
-        compressor.apply(plan).applyTo(exec);
+        recalibration.install(compressor.apply(plan), exec);
         long t1 = System.nanoTime();
         Evaluator.evaluate(exec, splits.search(), batch);
         sec[i] = (System.nanoTime() - t0) / 1e9;

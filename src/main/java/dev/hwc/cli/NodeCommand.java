@@ -1,5 +1,6 @@
 package dev.hwc.cli;
 
+import dev.hwc.search.JournaledConfig;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import dev.hwc.search.ClusterSearch;
@@ -144,7 +145,7 @@ public final class NodeCommand implements Callable<Integer> {
           return 0;
         }
         // The journaled configuration wins, as in hwc resume.
-        runRoot = ConfigFactory.parseString(started.configJson()).atPath("hwc").withFallback(root).resolve();
+        runRoot = JournaledConfig.of(started.configJson(), root);
         parts = SearchCommand.parts.create(runRoot, Path.of(started.modelPath()), started.seed(),
             started.hardware().isEmpty() ? null : Path.of(started.hardware()));
         if (!parts.compression().modelFingerprint().equals(started.modelFingerprint()))

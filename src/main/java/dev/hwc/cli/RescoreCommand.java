@@ -1,9 +1,9 @@
 package dev.hwc.cli;
 
+import dev.hwc.search.JournaledConfig;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
 import dev.hwc.energy.Accelerator;
 import dev.hwc.energy.EnergySettings;
 import dev.hwc.energy.ModelEnergy;
@@ -63,7 +63,7 @@ public final class RescoreCommand implements Callable<Integer> {
     SearchCoordinator.State state = ReportCommand.readState(current, SearchSettings.from(current), id);
     SearchStarted st = state.started();
     // The energy model's settings (density step, baseline bits) as the search ran; only the accelerator changes.
-    Config root = ConfigFactory.parseString(st.configJson()).atPath("hwc").withFallback(current).resolve();
+    Config root = JournaledConfig.of(st.configJson(), current);
     EnergySettings es = EnergySettings.fromConfig(root.getConfig("hwc.energy"));
     var energy = new AcceleratorEnergy(new ModelEnergy(new RowStationaryModel(Accelerator.load(hardware), es.densityStep()), es.baselineBits()));
     var r = EnergyRescore.of(state.evaluated(), st.prunableLayers(), energy);

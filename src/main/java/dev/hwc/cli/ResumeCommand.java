@@ -1,7 +1,7 @@
 package dev.hwc.cli;
 
+import dev.hwc.search.JournaledConfig;
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
 import dev.hwc.search.JournalReader;
 import dev.hwc.search.SearchCoordinator;
 import dev.hwc.search.SearchEvent.SearchStarted;
@@ -63,7 +63,7 @@ public final class ResumeCommand implements Callable<Integer> {
       if (st == null) throw new IllegalArgumentException("no search named '" + id + "' (hwc searches lists them)");
       lock = SearchLock.acquire(where.searchDir(id), id);
       // The search runs with the configuration it started with: the journaled hwc tree wins over today's files.
-      Config root = ConfigFactory.parseString(st.configJson()).atPath("hwc").withFallback(current).resolve();
+      Config root = JournaledConfig.of(st.configJson(), current);
       SearchSettings settings = SearchSettings.from(root).withWorkDir(where.workDir());
       // Model, data and calibration (seconds) are prepared while the journal is folded.
       long t1 = System.nanoTime();

@@ -1,7 +1,8 @@
 package dev.hwc.cli;
 
+import dev.hwc.search.JournaledConfig;
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
+import dev.hwc.compress.BatchNormRecalibration;
 import dev.hwc.compress.Calibration;
 import dev.hwc.compress.CompressedModel;
 import dev.hwc.compress.CompressionPlan;
@@ -37,23 +38,25 @@ final class TestSetMeasurement {
   private final DataSplits splits;
   private final ExecutableNetwork exec;
   private final Compressor compressor;
+  private final BatchNormRecalibration recalibration;
   private final int batch;
   private final double baselineAccuracy;
   private final Map<String, Double> accuracyByPlanHash = new HashMap<>();
 
-  private TestSetMeasurement(Network net, DataSplits splits, ExecutableNetwork exec, Compressor compressor, int batch,
-                             double baselineAccuracy) {
+  private TestSetMeasurement(Network net, DataSplits splits, ExecutableNetwork exec, Compressor compressor,
+                             BatchNormRecalibration recalibration, int batch, double baselineAccuracy) {
     this.net = net;
     this.splits = splits;
     this.exec = exec;
     this.compressor = compressor;
+    this.recalibration = recalibration;
     this.batch = batch;
     this.baselineAccuracy = baselineAccuracy;
   }
 
   /** The journaled configuration of {@code st} over {@code current} (which supplies what the journal lacks). */
   static Config searchConfig(SearchStarted st, Config current) {
-    return ConfigFactory.parseString(st.configJson()).atPath("hwc").withFallback(current).resolve();
+    return JournaledConfig.of(st.configJson(), current);
   }
 
   /** Loads the search's model (refused if it changed since the search started) and data, calibrates, measures the dense model. */
@@ -80,7 +83,7 @@ final class TestSetMeasurement {
     exec.restoreBase();
     exec.clearActivationQuant();
     double base = Evaluator.evaluate(exec, splits.test(), batch).accuracy();
-    return new TestSetMeasurement(net, splits, exec, compressor, batch, base);
+    return new TestSetMeasurement(net, splits, exec, compressor, BatchNormRecalibration.of(cs, net, splits.calibration(), batch), batch, base);
   }
 
   /** The dense model's test-set top-1 accuracy. */
@@ -94,8 +97,7 @@ final class TestSetMeasurement {
 
   /** Applies {@code plan} and measures it on the test set. */
   Measured measure(CompressionPlan plan) {
-    CompressedModel m = compressor.apply(plan);
-    m.applyTo(exec);
+    CompressedModel m = recalibration.install(compressor.apply(plan), exec);
     double acc = Evaluator.evaluate(exec, splits.test(), batch).accuracy();
     accuracyByPlanHash.put(plan.hash(), acc);
     System.gc();

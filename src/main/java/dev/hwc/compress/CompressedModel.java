@@ -17,13 +17,41 @@ import java.util.Map;
  *   <li>the <b>thinned</b> network ({@link #thinnedNodes}, {@link #thinnedParams}) with removed channels gone.
  * </ul>
  * Parameter layouts are the IR's (conv OIHW, dense [in, out]). {@link #keptOutputChannels} gives, per layer, the
- * original indices of its output channels that remain (all of them for the classifier). {@link #plan} is the plan as
- * given; {@link #stats} carry the bits actually applied (first/last layer pinned to 8 bits by default).
+ * original indices of its output channels that remain (all of them for the classifier), {@link #keptBatchNormChannels}
+ * the same per BatchNorm. {@link #plan} is the plan as given; {@link #stats} carry the bits actually applied
+ * (first/last layer pinned to 8 bits by default).
  */
 public record CompressedModel(CompressionPlan plan, Map<String, INDArray> evaluationParams,
                               List<ActivationQuant> activationQuant, List<Node> thinnedNodes,
                               Map<String, INDArray> thinnedParams, List<LayerStats> stats,
-                              Map<String, int[]> keptOutputChannels) {
+                              Map<String, int[]> keptOutputChannels, Map<String, int[]> keptBatchNormChannels) {
+
+  /**
+   * This model with BatchNorm statistics measured on its evaluation form ({@code <bn>/mean}, {@code <bn>/var} over
+   * all of the base network's channels): in the evaluation form the kept channels take the new values and removed
+   * channels keep theirs (their gamma = beta = 0 makes them 0 whatever the statistics); the thinned form takes the
+   * kept channels' values. Keys not given keep their values.
+   */
+  public CompressedModel withBatchNormStatistics(Map<String, INDArray> statistics) {
+    Map<String, INDArray> eval = new java.util.TreeMap<>(evaluationParams), thin = new java.util.TreeMap<>(thinnedParams);
+    for (Map.Entry<String, INDArray> e : statistics.entrySet()) {
+      String key = e.getKey();
+      int slash = key.lastIndexOf('/');
+      int[] kept = slash < 0 ? null : keptBatchNormChannels.get(key.substring(0, slash));
+      String param = slash < 0 ? "" : key.substring(slash + 1);
+      if (kept == null || !(param.equals("mean") || param.equals("var")) || !evaluationParams.containsKey(key))
+        throw new IllegalArgumentException("not a BatchNorm statistic of this model: " + key);
+      INDArray current = evaluationParams.get(key);
+      if (e.getValue().length() != current.length())
+        throw new IllegalArgumentException(key + ": " + e.getValue().length() + " values for " + current.length() + " channels");
+      float[] all = Tensors.floats(current), measured = Tensors.floats(e.getValue()), thinned = new float[kept.length];
+      for (int i = 0; i < kept.length; i++) all[kept[i]] = thinned[i] = measured[kept[i]];
+      eval.put(key, Tensors.array(all, current.shape()));
+      thin.put(key, Tensors.array(thinned, kept.length));
+    }
+    return new CompressedModel(plan, java.util.Collections.unmodifiableMap(eval), activationQuant, thinnedNodes,
+        java.util.Collections.unmodifiableMap(thin), stats, keptOutputChannels, keptBatchNormChannels);
+  }
 
   /**
    * The search's fast path: writes the evaluation form into a long-lived executable form of the base network, in

@@ -11,7 +11,8 @@ import java.util.List;
 public record CompressionSettings(List<String> algorithms, double minRatio, double maxRatio, int minBits, int maxBits,
                                   boolean pinFirstLast8Bit, boolean perChannelWeights, int clipBelowBits,
                                   String activationRange, double activationPercentile,
-                                  int calibrationImages, int pointsPerMap, double ridge, long seed) {
+                                  int calibrationImages, int pointsPerMap, double ridge, long seed,
+                                  boolean batchNormRecalibration) {
 
   public CompressionSettings {
     algorithms = List.copyOf(algorithms);
@@ -40,22 +41,32 @@ public record CompressionSettings(List<String> algorithms, double minRatio, doub
         c.getBoolean("pin-first-last-8bit"), c.getBoolean("per-channel-weights"), c.getInt("clip-below-bits"),
         c.getString("activation-range"), c.getDouble("activation-percentile"),
         c.getInt("calibration.images"), c.getInt("calibration.points-per-map"), c.getDouble("calibration.ridge"),
-        c.getLong("calibration.seed"));
+        c.getLong("calibration.seed"), c.getBoolean("batchnorm-recalibration"));
   }
 
   /** The shipped defaults (same values as conf/compress.conf), for tests and embedding. */
   public static CompressionSettings defaults() {
     return new CompressionSettings(Pruners.known().stream().filter(n -> !n.equals(Pruners.NONE)).toList(), 0, 0.8, 2, 8,
-        true, false, 5, "max", 99.99, 256, 10, 1e-4, 7);
+        true, false, 5, "max", 99.99, 256, 10, 1e-4, 7, true);
   }
 
   public CompressionSettings withPinFirstLast8Bit(boolean pin) {
     return new CompressionSettings(algorithms, minRatio, maxRatio, minBits, maxBits, pin, perChannelWeights, clipBelowBits,
-        activationRange, activationPercentile, calibrationImages, pointsPerMap, ridge, seed);
+        activationRange, activationPercentile, calibrationImages, pointsPerMap, ridge, seed, batchNormRecalibration);
+  }
+
+  public CompressionSettings withBatchNormRecalibration(boolean on) {
+    return new CompressionSettings(algorithms, minRatio, maxRatio, minBits, maxBits, pinFirstLast8Bit, perChannelWeights, clipBelowBits,
+        activationRange, activationPercentile, calibrationImages, pointsPerMap, ridge, seed, on);
+  }
+
+  public CompressionSettings withCalibrationImages(int images) {
+    return new CompressionSettings(algorithms, minRatio, maxRatio, minBits, maxBits, pinFirstLast8Bit, perChannelWeights, clipBelowBits,
+        activationRange, activationPercentile, images, pointsPerMap, ridge, seed, batchNormRecalibration);
   }
 
   public CompressionSettings withPerChannelWeights(boolean perChannel) {
     return new CompressionSettings(algorithms, minRatio, maxRatio, minBits, maxBits, pinFirstLast8Bit, perChannel, clipBelowBits,
-        activationRange, activationPercentile, calibrationImages, pointsPerMap, ridge, seed);
+        activationRange, activationPercentile, calibrationImages, pointsPerMap, ridge, seed, batchNormRecalibration);
   }
 }

@@ -343,10 +343,12 @@ public final class Compressor {
         }
       }
       String[] keys = {"gamma", "beta", "mean", "var"};
+      Map<String, int[]> keptBatchNorm = new TreeMap<>();
       for (DependencyGroup g : graph.groups())
         for (String n : g.batchNorms()) {
           float[][] p = bn.get(n);
           int[] kept = alive.get(g.id());
+          keptBatchNorm.put(n, kept.clone());
           for (int i = 0; i < 4; i++) {
             INDArray bp = base.get(n + "/" + keys[i]);
             // removed channels: gamma = beta = 0 makes them exactly 0; mean and var keep base values (var > 0)
@@ -360,7 +362,7 @@ public final class Compressor {
       return new CompressedModel(new CompressionPlan(requested.entrySet().stream()
           .map(e -> new CompressionPlan.LayerPlan(e.getKey(), e.getValue())).toList()),
           Collections.unmodifiableMap(eval), List.copyOf(aq), thinnedNodes(), Collections.unmodifiableMap(thin), List.copyOf(stats),
-          Collections.unmodifiableMap(kept));
+          Collections.unmodifiableMap(kept), Collections.unmodifiableMap(keptBatchNorm));
     }
 
     private ActivationQuant activationQuant(Layer l, int bits) {

@@ -1,5 +1,6 @@
 package dev.hwc.search;
 
+import dev.hwc.compress.BatchNormRecalibration;
 import dev.hwc.compress.Calibration;
 import dev.hwc.compress.CompressedModel;
 import dev.hwc.compress.CompressionPlan;
@@ -31,6 +32,7 @@ public final class ModelCompression implements CompressionBackend {
   private final ModelGraph graph;
   private final ExecutableNetwork exec;
   private final Compressor compressor;
+  private final BatchNormRecalibration recalibration;
   private final CompressionSettings settings;
   private final EvaluationSettings evaluation;
   private final double maxLossPoints;
@@ -56,6 +58,7 @@ public final class ModelCompression implements CompressionBackend {
     this.exec = ExecutableNetwork.withActivationQuantization(base);
     this.compressor = new Compressor(graph, base.params(),
         Calibration.collect(exec, splits.calibration(), settings.calibrationImages(), evaluation.batchSize()), settings);
+    this.recalibration = BatchNormRecalibration.of(settings, base, splits.calibration(), evaluation.batchSize());
     // Cut the search subset into batches once per worker, not once per episode.
     this.searchBatches = Evaluator.Batches.of(splits.search(), evaluation.batchSize());
     this.layers = graph.layers().stream().map(ModelGraph.Layer::shape).toList();
@@ -106,7 +109,7 @@ public final class ModelCompression implements CompressionBackend {
     CompressedModel m = open != null && open.steps() == graph.layers().size() ? open.session().finish() : compressor.apply(plan);
     // The baseline (measured once, on the base weights) must be known before the plan overwrites them.
     Evaluator.EarlyRejection early = evaluation.earlyRejection(baselineAccuracy(), maxLossPoints);
-    m.applyTo(exec);
+    recalibration.install(m, exec);
     // An early-rejected plan reports its accuracy so far: past the bound with ≥ the configured confidence, so the
     // reward table gives it the penalty as a full evaluation would (up to the estimate's noise).
     Evaluator.Outcome o = Evaluator.evaluate(exec, searchBatches, early);

@@ -1,7 +1,6 @@
 package dev.hwc.search;
 
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
 import dev.hwc.compress.CompressionSettings;
 import dev.hwc.data.DataSettings;
 import dev.hwc.data.DataSplits;
@@ -52,7 +51,7 @@ public final class RealParts implements PartsFactory {
    * at the journaled path, which must be the very file the search started with (same fingerprint).
    */
   public static CompressionBackend evaluationBackend(Config local, WorkDispatcher.SearchJob job) {
-    Config root = ConfigFactory.parseString(job.configJson()).atPath("hwc").withFallback(local).resolve();
+    Config root = JournaledConfig.of(job.configJson(), local);
     Path model = Path.of(job.modelPath());
     if (!Files.isRegularFile(model))
       throw new IllegalArgumentException("model " + model + " of search '" + job.searchId() + "' is not on this node");

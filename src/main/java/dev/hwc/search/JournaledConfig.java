@@ -1,0 +1,21 @@
+package dev.hwc.search;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+
+/**
+ * The configuration a search runs with: the {@code hwc} subtree journaled when it started (SearchStarted's
+ * configJson), over the current configuration for what the journal does not hold (paths, cluster, logging). A setting
+ * added to hwc after a search started takes its {@link #LEGACY} value, the behaviour that search had, not today's
+ * default: a resumed or re-measured old search computes what it computed before.
+ */
+public final class JournaledConfig {
+  private JournaledConfig() {}
+
+  /** Settings introduced after the first journals were written, at the values that reproduce those searches. */
+  static final Config LEGACY = ConfigFactory.parseString("hwc.compress.batchnorm-recalibration = off");
+
+  public static Config of(String configJson, Config current) {
+    return ConfigFactory.parseString(configJson).atPath("hwc").withFallback(LEGACY).withFallback(current).resolve();
+  }
+}

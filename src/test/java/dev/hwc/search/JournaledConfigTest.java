@@ -1,0 +1,25 @@
+package dev.hwc.search;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** A search's journaled settings win over today's; settings added since it started take the values it ran with. */
+class JournaledConfigTest {
+  private static final Config CURRENT = ConfigFactory.parseString(
+      "hwc { compress { batchnorm-recalibration = on, clip-below-bits = 5 }, data.dir = /today }");
+
+  @Test void theJournalWinsAndTheCurrentConfigurationFillsTheRest() {
+    Config c = JournaledConfig.of("{\"compress\": {\"clip-below-bits\": 4, \"batchnorm-recalibration\": true}}", CURRENT);
+    assertEquals(4, c.getInt("hwc.compress.clip-below-bits"));
+    assertTrue(c.getBoolean("hwc.compress.batchnorm-recalibration"));
+    assertEquals("/today", c.getString("hwc.data.dir"));
+  }
+
+  @Test void aSearchJournaledBeforeBatchNormRecalibrationExistedRunsWithout() {
+    Config c = JournaledConfig.of("{\"compress\": {\"clip-below-bits\": 5}}", CURRENT);
+    assertFalse(c.getBoolean("hwc.compress.batchnorm-recalibration"));
+  }
+}
