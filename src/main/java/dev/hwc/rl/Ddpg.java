@@ -33,12 +33,17 @@ public final class Ddpg {
    * @param rewardBaselineAlpha rate of AMC's moving average of batch-mean rewards subtracted from rewards
    *     (0.5 in AMC; 0 turns it off)
    * @param outputInit the output layers start uniform in ±outputInit (3e-3), keeping early actions near 0.5
+   * @param initialAction the actor's first actions, one per action dimension in (0, 1): its output biases start at
+   *     logit(value) (plus the ±outputInit draw); empty = 0.5 everywhere (AMC, HAQ)
    */
   public record Config(List<Integer> hidden, double actorLr, double criticLr, double adamEps, double tau, double discount,
                        int batchSize, int replayCapacity, double noiseSigma, double noiseDecay, int warmupEpisodes,
-                       double rewardBaselineAlpha, double outputInit) {
+                       double rewardBaselineAlpha, double outputInit, List<Double> initialAction) {
     public Config {
       hidden = List.copyOf(hidden);
+      initialAction = initialAction == null ? List.of() : List.copyOf(initialAction); // null: a checkpoint from before the field
+      for (double v : initialAction)
+        if (!(v > 0 && v < 1)) throw new IllegalArgumentException("ddpg.initial-action values must be in (0, 1), was " + initialAction);
       if (hidden.isEmpty() || hidden.stream().anyMatch(h -> h <= 0)) throw new IllegalArgumentException("ddpg.hidden must be positive widths, was " + hidden);
       if (!(actorLr > 0)) throw new IllegalArgumentException("ddpg.actor-lr must be positive, was " + actorLr);
       if (!(criticLr > 0)) throw new IllegalArgumentException("ddpg.critic-lr must be positive, was " + criticLr);
@@ -55,7 +60,7 @@ public final class Ddpg {
 
     /** AMC's settings. */
     public static Config defaults() {
-      return new Config(List.of(300, 300), 1e-4, 1e-3, 1e-8, 0.01, 1.0, 64, 2000, 0.5, 0.99, 20, 0.5, 3e-3);
+      return new Config(List.of(300, 300), 1e-4, 1e-3, 1e-8, 0.01, 1.0, 64, 2000, 0.5, 0.99, 20, 0.5, 3e-3, List.of());
     }
 
     /** Reads the {@code hwc.rl.ddpg} block (keys as in conf/rl.conf). */
@@ -63,11 +68,15 @@ public final class Ddpg {
       return new Config(c.getIntList("hidden"), c.getDouble("actor-lr"), c.getDouble("critic-lr"), c.getDouble("adam-eps"),
           c.getDouble("tau"), c.getDouble("discount"), c.getInt("batch-size"), c.getInt("replay-capacity"),
           c.getDouble("noise-sigma"), c.getDouble("noise-decay"), c.getInt("warmup-episodes"),
-          c.getDouble("reward-baseline-alpha"), c.getDouble("output-init"));
+          c.getDouble("reward-baseline-alpha"), c.getDouble("output-init"), c.getDoubleList("initial-action"));
     }
 
     public Config withWarmupEpisodes(int w) {
-      return new Config(hidden, actorLr, criticLr, adamEps, tau, discount, batchSize, replayCapacity, noiseSigma, noiseDecay, w, rewardBaselineAlpha, outputInit);
+      return new Config(hidden, actorLr, criticLr, adamEps, tau, discount, batchSize, replayCapacity, noiseSigma, noiseDecay, w, rewardBaselineAlpha, outputInit, initialAction);
+    }
+
+    public Config withInitialAction(List<Double> a) {
+      return new Config(hidden, actorLr, criticLr, adamEps, tau, discount, batchSize, replayCapacity, noiseSigma, noiseDecay, warmupEpisodes, rewardBaselineAlpha, outputInit, a);
     }
   }
 
@@ -99,7 +108,13 @@ public final class Ddpg {
     this.stateDim = stateDim;
     this.actionDim = actionDim;
     this.rng = rng;
+    if (!cfg.initialAction().isEmpty() && cfg.initialAction().size() != actionDim)
+      throw new IllegalArgumentException("ddpg.initial-action has " + cfg.initialAction().size() + " values for " + actionDim + " action dimensions");
     actor = new Mlp(widths(stateDim, actionDim), acts(Mlp.Activation.SIGMOID), false, 0, cfg.outputInit(), rng);
+    for (int i = 0; i < cfg.initialAction().size(); i++) {
+      double v = cfg.initialAction().get(i);
+      actor.shiftOutputBias(i, (float) Math.log(v / (1 - v)));
+    }
     critic = new Mlp(widths(stateDim + actionDim, 1), acts(Mlp.Activation.IDENTITY), false, 0, cfg.outputInit(), rng);
     actorTarget = actor.copy();
     criticTarget = critic.copy();

@@ -50,6 +50,12 @@ public final class Mlp {
     }
   }
 
+  /** Adds {@code delta} to the bias of output unit {@code unit} (the mean of a noisy one). */
+  public void shiftOutputBias(int unit, float delta) {
+    if (unit < 0 || unit >= outputSize()) throw new IllegalArgumentException("output unit " + unit + " of " + outputSize());
+    params[bOff[layers() - 1] + unit] += delta;
+  }
+
   private Mlp(int[] sizes, Activation[] acts, boolean noisy, double sigma0) {
     if (sizes.length < 2) throw new IllegalArgumentException("an Mlp needs at least input and output sizes, had " + Arrays.toString(sizes));
     if (acts.length != sizes.length - 1)

@@ -13,7 +13,8 @@ public final class JournaledConfig {
   private JournaledConfig() {}
 
   /** Settings introduced after the first journals were written, at the values that reproduce those searches. */
-  static final Config LEGACY = ConfigFactory.parseString("hwc.compress.batchnorm-recalibration = off");
+  static final Config LEGACY = ConfigFactory.parseString(
+      "hwc.compress.batchnorm-recalibration = off\nhwc.rl.ddpg.initial-action = []");
 
   public static Config of(String configJson, Config current) {
     return ConfigFactory.parseString(configJson).atPath("hwc").withFallback(LEGACY).withFallback(current).resolve();

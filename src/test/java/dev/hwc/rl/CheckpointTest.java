@@ -34,7 +34,7 @@ class CheckpointTest {
   }
 
   @Test void ddpgResumesBitForBit() {
-    Ddpg.Config cfg = new Ddpg.Config(List.of(32, 32), 1e-3, 1e-3, 1e-8, 0.01, 1.0, 16, 500, 0.5, 0.95, 20, 0.5, 3e-3);
+    Ddpg.Config cfg = new Ddpg.Config(List.of(32, 32), 1e-3, 1e-3, 1e-8, 0.01, 1.0, 16, 500, 0.5, 0.95, 20, 0.5, 3e-3, List.of());
     Ddpg a = new Ddpg(cfg, 2, 2, 3);
     Rng env = new Rng(4);
     runDdpg(a, env, N);
@@ -50,7 +50,7 @@ class CheckpointTest {
   }
 
   @Test void ddpgWithoutReplayResumesOnceTheTransitionsAreObservedAgain() {
-    Ddpg.Config cfg = new Ddpg.Config(List.of(32, 32), 1e-3, 1e-3, 1e-8, 0.01, 1.0, 16, 500, 0.5, 0.95, 20, 0.5, 3e-3);
+    Ddpg.Config cfg = new Ddpg.Config(List.of(32, 32), 1e-3, 1e-3, 1e-8, 0.01, 1.0, 16, 500, 0.5, 0.95, 20, 0.5, 3e-3, List.of());
     Ddpg a = new Ddpg(cfg, 2, 2, 3);
     Rng env = new Rng(4);
     runDdpg(a, env, N);
@@ -145,7 +145,7 @@ class CheckpointTest {
   }
 
   static CompositeAgent smallComposite(boolean prioritized) {
-    Ddpg.Config d = new Ddpg.Config(List.of(16, 16), 1e-3, 1e-3, 1e-8, 0.01, 1.0, 16, 500, 0.5, 0.95, 10, 0.5, 3e-3);
+    Ddpg.Config d = new Ddpg.Config(List.of(16, 16), 1e-3, 1e-3, 1e-8, 0.01, 1.0, 16, 500, 0.5, 0.95, 10, 0.5, 3e-3, List.of());
     Rainbow.Config r = new Rainbow.Config(List.of(16), 16, true, true, prioritized, 0.5, 0.4, 50, 1e-6, 3, true, 11, -2, 2, true, 0.5,
         1.0, 0.02, 100, 1e-3, 1.5e-4, 10, 1.0, 16, 300, 7, 10);
     return new CompositeAgent(CompositeAgent.Config.defaults(), d, r, 2, 1, 3, 9);

@@ -30,7 +30,7 @@ class CompositeAgentTest {
   }
 
   static Ddpg.Config ddpgConfig() {
-    return new Ddpg.Config(List.of(64, 64), 1e-3, 1e-3, 1e-8, 0.01, 1.0, 64, 4000, 0.5, 0.999, 300, 0.5, 3e-3);
+    return new Ddpg.Config(List.of(64, 64), 1e-3, 1e-3, 1e-8, 0.01, 1.0, 64, 4000, 0.5, 0.999, 300, 0.5, 3e-3, List.of());
   }
 
   static Rainbow.Config rainbowConfig() {

@@ -21,7 +21,7 @@ class DdpgTest {
   }
 
   static Ddpg.Config banditConfig() {
-    return new Ddpg.Config(List.of(64, 64), 1e-3, 1e-3, 1e-8, 0.01, 1.0, 64, 2000, 0.5, 0.99, 50, 0.5, 3e-3);
+    return new Ddpg.Config(List.of(64, 64), 1e-3, 1e-3, 1e-8, 0.01, 1.0, 64, 2000, 0.5, 0.99, 50, 0.5, 3e-3, List.of());
   }
 
   /** One-step episodes: act, observe, learn. */
@@ -53,5 +53,21 @@ class DdpgTest {
     System.out.printf("DDPG bandit: mean |a - a*| %.4f before, %.4f after 800 episodes%n", before, after);
     assertTrue(before > 0.1, "untrained error " + before);
     assertTrue(after <= 0.05, "mean |a - a*| after training was " + after);
+  }
+
+  @Test void theUntrainedActorActsAtTheConfiguredInitialAction() {
+    Ddpg plain = new Ddpg(banditConfig().withWarmupEpisodes(0), 2, 3, 7);
+    Ddpg biased = new Ddpg(banditConfig().withWarmupEpisodes(0).withInitialAction(List.of(0.1, 0.5, 0.9)), 2, 3, 7);
+    float[] s = {0.3f, 0.7f};
+    // logit(0.1) = -2.197 added to the ±3e-3 output biases: sigmoid gives 0.1 up to the tiny initial weights
+    assertArrayEquals(new float[] {0.1f, 0.5f, 0.9f}, biased.act(s, false).action(), 0.01f);
+    assertArrayEquals(new float[] {0.5f, 0.5f, 0.9f - 0.4f}, plain.act(s, false).action(), 0.01f);
+    // the setting travels with the checkpoint
+    assertEquals(List.of(0.1, 0.5, 0.9), Ddpg.fromBytes(biased.toBytes(false)).config().initialAction());
+    var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> new Ddpg(banditConfig().withInitialAction(List.of(0.1, 0.5)), 2, 3, 7));
+    assertEquals("ddpg.initial-action has 2 values for 3 action dimensions", e.getMessage());
+    e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> banditConfig().withInitialAction(List.of(0.0, 0.5, 1.0)));
+    assertEquals("ddpg.initial-action values must be in (0, 1), was [0.0, 0.5, 1.0]", e.getMessage());
   }
 }
