@@ -180,7 +180,7 @@ class CheckpointTest {
   }
 
   @Test void aForeignOrDamagedCheckpointIsRefusedByName() {
-    byte[] ddpg = new Ddpg(Ddpg.Config.defaults(), 2, 1, 1).toBytes();
+    byte[] ddpg = new Ddpg(Ddpg.Config.defaults().withInitialAction(List.of()), 2, 1, 1).toBytes();
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Rainbow.fromBytes(ddpg));
     assertEquals("not a hwc.rl.Rainbow checkpoint (found 'hwc.rl.Ddpg')", e.getMessage());
     byte[] cut = java.util.Arrays.copyOf(ddpg, ddpg.length / 2);
