@@ -175,7 +175,7 @@ public final class NodeCommand implements Callable<Integer> {
           settings.searchDir(id), settings.askTimeout(), cluster, started, job, listener));
       Progress last = end.get();
       if (last instanceof Finished f) {
-        out.println("search " + id + ": " + f.reason() + " after " + f.episodes() + " episodes");
+        out.println("search " + id + ": " + f.summary());
         SearchesCommand.printSummary(reader.state(id), out);
         out.flush();
         return 0;

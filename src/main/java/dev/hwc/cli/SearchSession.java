@@ -106,7 +106,7 @@ final class SearchSession {
     }
     bar.close();
     if (last instanceof Finished f) {
-      out.println("search " + id + ": " + f.reason() + " after " + f.episodes() + " episodes");
+      out.println("search " + id + ": " + f.summary());
       out.flush();
       return 0;
     }

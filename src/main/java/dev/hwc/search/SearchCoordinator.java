@@ -75,7 +75,16 @@ public final class SearchCoordinator extends EventSourcedBehavior<SearchCoordina
   public record EpisodeDone(int episode, double reward, double accuracyLoss, double energyReduction,
                             double bestEnergyReduction, int bestEpisode) implements Progress {}
 
-  public record Finished(String reason, int episodes) implements Progress {}
+  public record Finished(String reason, int episodes) implements Progress {
+    /** One line for the user: "done, 300 episodes", "--max-time reached after 120 episodes". */
+    public String summary() {
+      return switch (reason) {
+        case "episodes" -> "done, " + episodes + " episodes";
+        case "max-time" -> "--max-time reached after " + episodes + " episodes";
+        default -> reason + " after " + episodes + " episodes";
+      };
+    }
+  }
 
   public record Failed(String message) implements Progress {}
 

@@ -68,7 +68,7 @@ class ClusterFailoverProcessTest {
     System.out.println("failover: the second coordinator journaled its first episode "
         + (System.nanoTime() - killedAt) / 1_000_000 + " ms after the SIGKILL of the first");
     assertEquals(0, b.waitFor(), b.output());
-    assertTrue(b.output().contains("search fo: episodes after " + EPISODES + " episodes"), b.output());
+    assertTrue(b.output().contains("search fo: done, " + EPISODES + " episodes"), b.output());
 
     Child journal = start(db, List.of("journal", "fo", "--json"));
     assertEquals(0, journal.waitFor(), journal.output());

@@ -61,7 +61,7 @@ class ClusterProcessTest {
     long delayMillis = (System.nanoTime() - killedAt) / 1_000_000;
     System.out.println("re-dispatch of episode " + lost + " observed " + delayMillis + " ms after the SIGKILL");
     assertEquals(0, coordinator.waitFor(), coordinator.output());
-    assertTrue(coordinator.output().contains("search procs: episodes after " + EPISODES + " episodes"), coordinator.output());
+    assertTrue(coordinator.output().contains("search procs: done, " + EPISODES + " episodes"), coordinator.output());
     assertTrue(survivor.output().contains("evaluating episode " + lost + " of search"), survivor.output());
 
     Child journal = start(List.of("journal", "procs", "--json"));

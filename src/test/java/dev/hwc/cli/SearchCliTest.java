@@ -65,7 +65,7 @@ class SearchCliTest {
     SearchCommand.parts = doubles(0, "model-fp");
     Result r = hwc("search", "--model", model.toString(), "--episodes", "3", "--id", "t1", "--seed", "5");
     assertEquals(0, r.code(), r.err());
-    assertTrue(r.out().contains("search t1: episodes after 3 episodes"), r.out());
+    assertTrue(r.out().contains("search t1: done, 3 episodes"), r.out());
 
     Result j = hwc("journal", "t1");
     assertEquals(0, j.code(), j.err());
