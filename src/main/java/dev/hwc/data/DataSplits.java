@@ -113,10 +113,10 @@ public final class DataSplits {
       throw new IllegalArgumentException(files[2] + ": image size " + Arrays.toString(testImg.dims()) + " differs from the training images " + Arrays.toString(trainImg.dims()));
     SplitIndices idx = indices(trainImg.count(), s.searchSize(), s.calibrationSize(), s.splitSeed());
     return new DataSplits(
-        new Lazy(() -> build("train", trainImg, trainLab, idx.train(), files[1])),
-        build("search", trainImg, trainLab, idx.search(), files[1]),
-        build("calibration", trainImg, trainLab, idx.calibration(), files[1]),
-        new Lazy(() -> build("test", testImg, testLab, null, files[3])),
+        new Lazy(() -> build("train", trainImg, trainLab, idx.train())),
+        build("search", trainImg, trainLab, idx.search()),
+        build("calibration", trainImg, trainLab, idx.calibration()),
+        new Lazy(() -> build("test", testImg, testLab, null)),
         fingerprint(files));
   }
 
@@ -142,8 +142,8 @@ public final class DataSplits {
         throw new IllegalArgumentException(labFile + ": label " + (d[k] & 0xff) + " of example " + k + " outside [0, " + NUM_CLASSES + ")");
   }
 
-  /** Builds a dataset of the given examples (all when {@code indices} is null), validating labels. */
-  static Dataset build(String name, IdxReader.IdxArray img, IdxReader.IdxArray lab, int[] indices, Path labFile) {
+  /** Builds a dataset of the given examples (all when {@code indices} is null); {@link #load} has checked the labels. */
+  static Dataset build(String name, IdxReader.IdxArray img, IdxReader.IdxArray lab, int[] indices) {
     int h = img.dims()[1], w = img.dims()[2], px = h * w;
     int n = indices == null ? img.count() : indices.length;
     float[] pixels = new float[n * px];
@@ -151,9 +151,7 @@ public final class DataSplits {
     byte[] src = img.data();
     for (int i = 0; i < n; i++) {
       int k = indices == null ? i : indices[i];
-      int label = lab.data()[k] & 0xff;
-      if (label >= NUM_CLASSES) throw new IllegalArgumentException(labFile + ": label " + label + " of example " + k + " outside [0, " + NUM_CLASSES + ")");
-      labels[i] = label;
+      labels[i] = lab.data()[k] & 0xff;
       for (int p = 0, o = k * px, d = i * px; p < px; p++) pixels[d + p] = (src[o + p] & 0xff) / 255f;
     }
     return new Dataset(name, Nd4j.create(pixels, new long[] {n, 1, h, w}, DataType.FLOAT), labels, NUM_CLASSES);
