@@ -35,19 +35,19 @@ public final class ExecutableNetwork {
   /** A built graph and its fused ops (layer → op state), whose bit counts are synced from {@link #on} before each run. */
   private record Graph(SameDiff sd, Map<String, SameDiffGraph.FakeQuant> fused) {}
   /** Graphs by (layer → uses the fused op) of their switched-on hooks. */
-  private final Map<Map<String, Boolean>, Graph> graphs = new java.util.LinkedHashMap<>(16, 0.75f, true) {
-    // a search needs two; the cap keeps odd hook mixes from piling up graphs (and their session caches)
-    @Override protected boolean removeEldestEntry(Map.Entry<Map<String, Boolean>, Graph> eldest) {
-      return size() > MAX_GRAPHS;
-    }
-  };
-  private static final int MAX_GRAPHS = 6;
+  private final Map<Map<String, Boolean>, Graph> graphs = graphCache();
   /** Training-mode graphs for {@link #batchNormStatistics}, by the same key; built only when asked for. */
-  private final Map<Map<String, Boolean>, Graph> statisticsGraphs = new java.util.LinkedHashMap<>(16, 0.75f, true) {
-    @Override protected boolean removeEldestEntry(Map.Entry<Map<String, Boolean>, Graph> eldest) {
-      return size() > MAX_GRAPHS;
-    }
-  };
+  private final Map<Map<String, Boolean>, Graph> statisticsGraphs = graphCache();
+  private static final int MAX_GRAPHS = 6;
+
+  /** Least recently used first out: a search needs two; the cap keeps odd hook mixes from piling up graphs (and their session caches). */
+  private static Map<Map<String, Boolean>, Graph> graphCache() {
+    return new java.util.LinkedHashMap<>(16, 0.75f, true) {
+      @Override protected boolean removeEldestEntry(Map.Entry<Map<String, Boolean>, Graph> eldest) {
+        return size() > MAX_GRAPHS;
+      }
+    };
+  }
 
   private ExecutableNetwork(Network network, Set<String> quantizedInputs) {
     this.network = network;
