@@ -66,7 +66,10 @@ final class SearchSession {
           return Behaviors.stopped();
         })
         .onSignal(Terminated.class, t -> {
-          end.complete(new Failed("the search stopped unexpectedly (see the log above)"));
+          // Typically a journal write that failed (the coordinator stops rather than run ahead of its journal):
+          // nothing journaled is lost, so the search can go on from where the journal ends.
+          end.complete(new Failed("the search stopped unexpectedly (see the log above); everything journaled so far is"
+              + " kept, an episode in flight runs again. Continue with: hwc resume " + id));
           return Behaviors.stopped();
         })
         .build();
