@@ -4,14 +4,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.typesafe.config.Config;
 import dev.hwc.compress.ActivationQuant;
-import dev.hwc.compress.BatchNormRecalibration;
-import dev.hwc.compress.Calibration;
 import dev.hwc.compress.CompressedModel;
 import dev.hwc.compress.CompressionPlan;
 import dev.hwc.compress.CompressionSettings;
 import dev.hwc.compress.Compressor;
 import dev.hwc.compress.LayerDecision;
 import dev.hwc.compress.LayerStats;
+import dev.hwc.compress.PlanInstaller;
 import dev.hwc.data.DataSplits;
 import dev.hwc.model.Evaluator;
 import dev.hwc.model.ExecutableNetwork;
@@ -72,12 +71,10 @@ public final class CompressCommand implements Callable<Integer> {
     Compressor.validate(graph, settings, plan);
     DataSplits splits = DataSplits.load(data.settings(cfg));
 
-    ExecutableNetwork exec = ExecutableNetwork.withActivationQuantization(net);
-    Compressor compressor = new Compressor(graph, net.params(), Calibration.collect(exec, splits.calibration(),
-        settings.calibrationImages(), batch), settings);
+    PlanInstaller installer = PlanInstaller.of(net, splits.calibration(), settings, batch);
+    ExecutableNetwork exec = installer.exec();
     double before = Evaluator.evaluate(exec, splits.test(), batch).accuracy();
-    BatchNormRecalibration recalibration = BatchNormRecalibration.of(settings, net, splits.calibration(), batch);
-    CompressedModel m = recalibration.install(compressor.apply(plan), exec);
+    CompressedModel m = installer.install(plan);
     double after = Evaluator.evaluate(exec, splits.test(), batch).accuracy();
     Network thinned = m.thinned(net);
     ExecutableNetwork thinExec = ExecutableNetwork.withActivationQuantization(thinned);
@@ -90,7 +87,7 @@ public final class CompressCommand implements Callable<Integer> {
       double[] sec = new double[bench], applySec = new double[bench];
       for (int i = 0; i < bench; i++) {
         long t0 = System.nanoTime();
-        recalibration.install(compressor.apply(plan), exec);
+        installer.install(plan);
         long t1 = System.nanoTime();
         Evaluator.evaluate(exec, splits.search(), batch);
         sec[i] = (System.nanoTime() - t0) / 1e9;

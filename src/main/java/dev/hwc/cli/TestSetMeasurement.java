@@ -2,17 +2,13 @@ package dev.hwc.cli;
 
 import dev.hwc.search.JournaledConfig;
 import com.typesafe.config.Config;
-import dev.hwc.compress.BatchNormRecalibration;
-import dev.hwc.compress.Calibration;
 import dev.hwc.compress.CompressedModel;
 import dev.hwc.compress.CompressionPlan;
 import dev.hwc.compress.CompressionSettings;
-import dev.hwc.compress.Compressor;
+import dev.hwc.compress.PlanInstaller;
 import dev.hwc.data.DataSettings;
 import dev.hwc.data.DataSplits;
 import dev.hwc.model.Evaluator;
-import dev.hwc.model.ExecutableNetwork;
-import dev.hwc.model.ModelGraph;
 import dev.hwc.model.ModelIO;
 import dev.hwc.model.Network;
 import dev.hwc.search.CheckpointStore;
@@ -36,20 +32,15 @@ final class TestSetMeasurement {
 
   private final Network net;
   private final DataSplits splits;
-  private final ExecutableNetwork exec;
-  private final Compressor compressor;
-  private final BatchNormRecalibration recalibration;
+  private final PlanInstaller installer;
   private final int batch;
   private final double baselineAccuracy;
   private final Map<String, Double> accuracyByPlanHash = new HashMap<>();
 
-  private TestSetMeasurement(Network net, DataSplits splits, ExecutableNetwork exec, Compressor compressor,
-                             BatchNormRecalibration recalibration, int batch, double baselineAccuracy) {
+  private TestSetMeasurement(Network net, DataSplits splits, PlanInstaller installer, int batch, double baselineAccuracy) {
     this.net = net;
     this.splits = splits;
-    this.exec = exec;
-    this.compressor = compressor;
-    this.recalibration = recalibration;
+    this.installer = installer;
     this.batch = batch;
     this.baselineAccuracy = baselineAccuracy;
   }
@@ -77,13 +68,9 @@ final class TestSetMeasurement {
     int batch = root.getInt("hwc.model.eval-batch-size");
     Network net = ModelIO.load(modelPath);
     DataSplits splits = DataSplits.load(DataSettings.from(root));
-    ExecutableNetwork exec = ExecutableNetwork.withActivationQuantization(net);
-    Compressor compressor = new Compressor(ModelGraph.of(net), net.params(),
-        Calibration.collect(exec, splits.calibration(), cs.calibrationImages(), batch), cs);
-    exec.restoreBase();
-    exec.clearActivationQuant();
-    double base = Evaluator.evaluate(exec, splits.test(), batch).accuracy();
-    return new TestSetMeasurement(net, splits, exec, compressor, BatchNormRecalibration.of(cs, net, splits.calibration(), batch), batch, base);
+    PlanInstaller installer = PlanInstaller.of(net, splits.calibration(), cs, batch);
+    double base = Evaluator.evaluate(installer.exec(), splits.test(), batch).accuracy();
+    return new TestSetMeasurement(net, splits, installer, batch, base);
   }
 
   /** The dense model's test-set top-1 accuracy. */
@@ -97,8 +84,8 @@ final class TestSetMeasurement {
 
   /** Applies {@code plan} and measures it on the test set. */
   Measured measure(CompressionPlan plan) {
-    CompressedModel m = recalibration.install(compressor.apply(plan), exec);
-    double acc = Evaluator.evaluate(exec, splits.test(), batch).accuracy();
+    CompressedModel m = installer.install(plan);
+    double acc = Evaluator.evaluate(installer.exec(), splits.test(), batch).accuracy();
     accuracyByPlanHash.put(plan.hash(), acc);
     System.gc();
     return new Measured(m, acc);

@@ -1,13 +1,12 @@
 package dev.hwc.search;
 
-import dev.hwc.compress.BatchNormRecalibration;
-import dev.hwc.compress.Calibration;
 import dev.hwc.compress.CompressedModel;
 import dev.hwc.compress.CompressionPlan;
 import dev.hwc.compress.CompressionSettings;
 import dev.hwc.compress.Compressor;
 import dev.hwc.compress.LayerDecision;
 import dev.hwc.compress.LayerStats;
+import dev.hwc.compress.PlanInstaller;
 import dev.hwc.data.DataSplits;
 import dev.hwc.model.EvaluationSettings;
 import dev.hwc.model.Evaluator;
@@ -32,7 +31,7 @@ public final class ModelCompression implements CompressionBackend {
   private final ModelGraph graph;
   private final ExecutableNetwork exec;
   private final Compressor compressor;
-  private final BatchNormRecalibration recalibration;
+  private final PlanInstaller installer;
   private final CompressionSettings settings;
   private final EvaluationSettings evaluation;
   private final double maxLossPoints;
@@ -54,11 +53,10 @@ public final class ModelCompression implements CompressionBackend {
     this.settings = settings;
     this.evaluation = evaluation;
     this.maxLossPoints = maxLossPoints;
-    this.graph = ModelGraph.of(base);
-    this.exec = ExecutableNetwork.withActivationQuantization(base);
-    this.compressor = new Compressor(graph, base.params(),
-        Calibration.collect(exec, splits.calibration(), settings.calibrationImages(), evaluation.batchSize()), settings);
-    this.recalibration = BatchNormRecalibration.of(settings, base, splits.calibration(), evaluation.batchSize());
+    this.installer = PlanInstaller.of(base, splits.calibration(), settings, evaluation.batchSize());
+    this.exec = installer.exec();
+    this.compressor = installer.compressor();
+    this.graph = compressor.graph();
     // Cut the search subset into batches once per worker, not once per episode.
     this.searchBatches = Evaluator.Batches.of(splits.search(), evaluation.batchSize());
     this.layers = graph.layers().stream().map(ModelGraph.Layer::shape).toList();
@@ -109,7 +107,7 @@ public final class ModelCompression implements CompressionBackend {
     CompressedModel m = open != null && open.steps() == graph.layers().size() ? open.session().finish() : compressor.apply(plan);
     // The baseline (measured once, on the base weights) must be known before the plan overwrites them.
     Evaluator.EarlyRejection early = evaluation.earlyRejection(baselineAccuracy(), maxLossPoints);
-    recalibration.install(m, exec);
+    installer.install(m);
     // An early-rejected plan reports its accuracy so far: past the bound with ≥ the configured confidence, so the
     // reward table gives it the penalty as a full evaluation would (up to the estimate's noise).
     Evaluator.Outcome o = Evaluator.evaluate(exec, searchBatches, early);
