@@ -58,9 +58,12 @@ public final class Ddpg {
         throw new IllegalArgumentException("ddpg.reward-baseline-alpha must be in [0, 1], was " + rewardBaselineAlpha);
     }
 
-    /** The shipped settings (conf/rl.conf): AMC's, but for the warm-up, the noise decay and the initial action. */
+    /**
+     * The shipped settings (conf/rl.conf): AMC's, but for the replay size, the exploration noise and its decay, the
+     * warm-up and the initial action.
+     */
     public static Config defaults() {
-      return new Config(List.of(300, 300), 1e-4, 1e-3, 1e-8, 0.01, 1.0, 64, 2000, 0.5, 0.99, 20, 0.5, 3e-3, List.of(0.1, 0.5, 0.5));
+      return new Config(List.of(300, 300), 1e-4, 1e-3, 1e-8, 0.01, 1.0, 64, 500, 0.2, 0.99, 20, 0.5, 3e-3, List.of(0.1, 0.5, 0.5));
     }
 
     /** Reads the {@code hwc.rl.ddpg} block (keys as in conf/rl.conf). */
