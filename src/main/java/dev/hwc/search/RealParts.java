@@ -81,6 +81,11 @@ public final class RealParts implements PartsFactory {
         && strategy != SearchStrategy.UNIFORM)
       throw new IllegalArgumentException("hwc.search.fixed-algorithm '" + fixedName + "' is not in hwc.compress.algorithms " + menu);
     var one = new SearchStrategy.FixedAlgorithm(Math.max(0, fixed));
+    GridWarmup warmup = gridWarmup(root, menu.size());
+    if (warmup != null && strategy != SearchStrategy.RANDOM && strategy != SearchStrategy.UNIFORM) {
+      ddpg = warmup.continuous(ddpg);
+      rainbow = warmup.discrete(rainbow);
+    }
     return switch (strategy) {
       case COMPOSITE -> new SearchRuntime.Parts(compression, energy, ddpg, rainbow);
       case DDPG_FIXED -> new SearchRuntime.Parts(compression, energy, ddpg, one);
@@ -98,6 +103,17 @@ public final class RealParts implements PartsFactory {
       case UNIFORM -> new SearchRuntime.Parts(compression, energy,
           new SearchStrategy.GridActions(uniformGrid(root, menu.size()), ActionMapping.from(CompressionSettings.from(root))),
           new SearchStrategy.GridAlgorithm());
+    };
+  }
+
+  /** The agents' grid warm-up of hwc.search.warmup = grid ({@link GridWarmup}), or null for random (AMC/HAQ's). */
+  static GridWarmup gridWarmup(Config root, int algorithms) {
+    String kind = root.getString("hwc.search.warmup");
+    return switch (kind) {
+      case "random" -> null;
+      case "grid" -> new GridWarmup(uniformGrid(root, algorithms), ActionMapping.from(CompressionSettings.from(root)),
+          root.getInt("hwc.rl.ddpg.warmup-episodes"));
+      default -> throw new IllegalArgumentException("hwc.search.warmup '" + kind + "' is not one of grid, random");
     };
   }
 
