@@ -82,9 +82,16 @@ public final class RealParts implements PartsFactory {
       throw new IllegalArgumentException("hwc.search.fixed-algorithm '" + fixedName + "' is not in hwc.compress.algorithms " + menu);
     var one = new SearchStrategy.FixedAlgorithm(Math.max(0, fixed));
     GridWarmup warmup = gridWarmup(root, menu.size());
-    if (warmup != null && strategy != SearchStrategy.RANDOM && strategy != SearchStrategy.UNIFORM) {
-      ddpg = warmup.continuous(ddpg);
-      rainbow = warmup.discrete(rainbow);
+    if (strategy != SearchStrategy.RANDOM && strategy != SearchStrategy.UNIFORM) {
+      if (warmup != null) {
+        ddpg = warmup.continuous(ddpg);
+        rainbow = warmup.discrete(rainbow);
+      }
+      IncumbentExploration incumbent = incumbentExploration(root, seed);
+      if (incumbent != null) {
+        ddpg = incumbent.continuous(ddpg);
+        rainbow = incumbent.discrete(rainbow);
+      }
     }
     return switch (strategy) {
       case COMPOSITE -> new SearchRuntime.Parts(compression, energy, ddpg, rainbow);
@@ -115,6 +122,13 @@ public final class RealParts implements PartsFactory {
           root.getInt("hwc.rl.ddpg.warmup-episodes"));
       default -> throw new IllegalArgumentException("hwc.search.warmup '" + kind + "' is not one of grid, random");
     };
+  }
+
+  /** The agents' exploration around the incumbent of hwc.search.incumbent ({@link IncumbentExploration}), or null when its share is 0. */
+  static IncumbentExploration incumbentExploration(Config root, long seed) {
+    double share = root.getDouble("hwc.search.incumbent.share");
+    if (share == 0) return null;
+    return new IncumbentExploration(share, root.getDouble("hwc.search.incumbent.sigma"), root.getInt("hwc.rl.ddpg.warmup-episodes"), seed);
   }
 
   /** The uniform strategy's grid from hwc.search.uniform, the ratio range and the energy baseline's bits. */
