@@ -81,17 +81,10 @@ public final class RealParts implements PartsFactory {
         && strategy != SearchStrategy.UNIFORM)
       throw new IllegalArgumentException("hwc.search.fixed-algorithm '" + fixedName + "' is not in hwc.compress.algorithms " + menu);
     var one = new SearchStrategy.FixedAlgorithm(Math.max(0, fixed));
-    GridWarmup warmup = gridWarmup(root, menu.size());
-    if (strategy != SearchStrategy.RANDOM && strategy != SearchStrategy.UNIFORM) {
-      if (warmup != null) {
-        ddpg = warmup.continuous(ddpg);
-        rainbow = warmup.discrete(rainbow);
-      }
-      IncumbentExploration incumbent = incumbentExploration(root, seed);
-      if (incumbent != null) {
-        ddpg = incumbent.continuous(ddpg);
-        rainbow = incumbent.discrete(rainbow);
-      }
+    BehaviourPolicy behaviour = behaviourPolicy(root, menu.size(), seed);
+    if (behaviour != null && strategy != SearchStrategy.RANDOM && strategy != SearchStrategy.UNIFORM) {
+      ddpg = behaviour.continuous(ddpg);
+      rainbow = behaviour.discrete(rainbow);
     }
     return switch (strategy) {
       case COMPOSITE -> new SearchRuntime.Parts(compression, energy, ddpg, rainbow);
@@ -113,22 +106,19 @@ public final class RealParts implements PartsFactory {
     };
   }
 
-  /** The agents' grid warm-up of hwc.search.warmup = grid ({@link GridWarmup}), or null for random (AMC/HAQ's). */
-  static GridWarmup gridWarmup(Config root, int algorithms) {
-    String kind = root.getString("hwc.search.warmup");
-    return switch (kind) {
-      case "random" -> null;
-      case "grid" -> new GridWarmup(uniformGrid(root, algorithms), ActionMapping.from(CompressionSettings.from(root)),
-          root.getInt("hwc.rl.ddpg.warmup-episodes"));
-      default -> throw new IllegalArgumentException("hwc.search.warmup '" + kind + "' is not one of grid, random");
-    };
-  }
-
-  /** The agents' exploration around the incumbent of hwc.search.incumbent ({@link IncumbentExploration}), or null when its share is 0. */
-  static IncumbentExploration incumbentExploration(Config root, long seed) {
+  /**
+   * The learning agents' behaviour policy of hwc.search.warmup and hwc.search.incumbent ({@link BehaviourPolicy}), or
+   * null when neither is on (a random warm-up and no exploration around the incumbent: the agents alone).
+   */
+  static BehaviourPolicy behaviourPolicy(Config root, int algorithms, long seed) {
+    String warmup = root.getString("hwc.search.warmup");
+    if (!warmup.equals("grid") && !warmup.equals("random"))
+      throw new IllegalArgumentException("hwc.search.warmup '" + warmup + "' is not one of grid, random");
     double share = root.getDouble("hwc.search.incumbent.share");
-    if (share == 0) return null;
-    return new IncumbentExploration(share, root.getDouble("hwc.search.incumbent.sigma"), root.getInt("hwc.rl.ddpg.warmup-episodes"), seed);
+    if (warmup.equals("random") && share == 0) return null;
+    return new BehaviourPolicy(warmup.equals("grid") ? uniformGrid(root, algorithms) : null,
+        ActionMapping.from(CompressionSettings.from(root)), root.getInt("hwc.rl.ddpg.warmup-episodes"), share,
+        root.getDouble("hwc.search.incumbent.sigma"), seed);
   }
 
   /** The uniform strategy's grid from hwc.search.uniform, the ratio range and the energy baseline's bits. */

@@ -173,10 +173,7 @@ public enum SearchStrategy {
     }
 
     private GridActions(UniformGrid grid, ActionMapping mapping, int generated) {
-      for (UniformGrid.Point p : grid.points())
-        if (p.bits() < mapping.minBits() || p.bits() > mapping.maxBits())
-          throw new IllegalArgumentException("hwc.search.uniform.bits value " + p.bits() + " is outside hwc.compress.bits-range ["
-              + mapping.minBits() + ", " + mapping.maxBits() + "]");
+      requireBitsInRange(grid, mapping);
       this.grid = grid;
       this.mapping = mapping;
       this.generated = generated;
@@ -188,6 +185,14 @@ public enum SearchStrategy {
       float b = bitsAction(mapping, p.bits());
       return new Action(new float[] {ratioAction(mapping, p.ratio()), b, b},
           new float[] {grid.points().indexOf(p), Math.max(0, p.algorithm())});
+    }
+
+    /** Refuses a grid whose bits the action mapping cannot express. */
+    static void requireBitsInRange(UniformGrid grid, ActionMapping mapping) {
+      for (UniformGrid.Point p : grid.points())
+        if (p.bits() < mapping.minBits() || p.bits() > mapping.maxBits())
+          throw new IllegalArgumentException("hwc.search.uniform.bits value " + p.bits() + " is outside hwc.compress.bits-range ["
+              + mapping.minBits() + ", " + mapping.maxBits() + "]");
     }
 
     @Override public void remember(List<EpisodeTransitions.Step> transitions) {}

@@ -1,0 +1,249 @@
+package dev.hwc.search;
+
+import dev.hwc.rl.Rng;
+
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * What the learning agents act with besides their own actor (hwc.search.warmup and hwc.search.incumbent). DDPG and
+ * Rainbow learn off-policy, so every episode's transitions teach them whoever chose the actions; this class chooses
+ * some episodes' actions:
+ * <ul>
+ *   <li><b>Grid warm-up</b> ({@code warmup = grid}): the first {@code warmup} episodes are the {@link UniformGrid}'s
+ *       first points in its coarse-to-fine order (the same bits, ratio and algorithm on every layer), instead of
+ *       AMC/HAQ's uniformly random action per layer, which almost never lands inside a 1-point loss bound.
+ *   <li><b>Exploration around the incumbent</b> ({@code incumbent.share > 0}): after the warm-up, that share of the
+ *       episodes is a mutation of the best episode so far (highest reward): its actions and algorithms, except on the
+ *       mutated layers — one drawn uniformly, and each other layer with probability 1/layers — whose actions get
+ *       truncated-normal noise of {@code incumbent.sigma} and whose algorithm Rainbow chooses. It keeps a local search
+ *       going around the best plan, which the actor alone loses when its critic, taught by the failures of noisy plans
+ *       near the bound, pulls it back to safe 8-bit plans (docs/results.md, "Policy collapse"); a plan near the bound
+ *       fails if any layer moves the wrong way, hence one or two mutated layers rather than noise on all (measured:
+ *       with noise on every layer 13 of 25 such vgg-small episodes failed). The behaviour policy of self-imitation
+ *       learning (Oh et al. 2018) in its simplest form.
+ * </ul>
+ * The other episodes are the agents' own (the actor's action plus its noise, Rainbow's choice).
+ *
+ * <p>The two halves live in different actors and share nothing: each counts the episodes it generates (a new episode
+ * is recognised by its first step's state, normalised layer index 0 of {@link LayerEmbedding}), draws the same coins
+ * from the same seed, and tracks the incumbent from the episodes it remembers, which are the same for both; so they
+ * agree on every step. While a step is not the agents' own, the continuous half still reports the actor's hidden
+ * features h_t (Rainbow's input), computed without exploration. Checkpoints: the episode count and the random
+ * streams ahead of the inner half's bytes; the incumbent is rebuilt by the restore, which remembers every journaled
+ * episode again.
+ */
+public final class BehaviourPolicy {
+  private static final long COIN = 0x1C0B_E47L, NOISE = 0x5EED_0F_1CL;
+
+  private final UniformGrid grid;
+  private final ActionMapping mapping;
+  private final int warmup;
+  private final double share;
+  private final double sigma;
+  private final long seed;
+
+  /**
+   * @param grid    the warm-up's grid, or null for the agents' own (random) warm-up
+   * @param warmup  the agents' warm-up episodes (hwc.rl.ddpg.warmup-episodes): taken from the grid, and never
+   *                around the incumbent
+   * @param share   fraction of post-warm-up episodes that mutate the incumbent, in [0, 1]
+   * @param sigma   σ of a mutated layer's noise, on the [0, 1] action scale
+   */
+  public BehaviourPolicy(UniformGrid grid, ActionMapping mapping, int warmup, double share, double sigma, long seed) {
+    if (warmup < 0) throw new IllegalArgumentException("warm-up episodes must be >= 0, was " + warmup);
+    if (!(share >= 0 && share <= 1)) throw new IllegalArgumentException("hwc.search.incumbent.share must be in [0, 1], was " + share);
+    if (!(sigma >= 0)) throw new IllegalArgumentException("hwc.search.incumbent.sigma must be >= 0, was " + sigma);
+    if (grid != null) SearchStrategy.GridActions.requireBitsInRange(grid, mapping);
+    this.grid = grid;
+    this.mapping = mapping;
+    this.warmup = warmup;
+    this.share = share;
+    this.sigma = sigma;
+    this.seed = seed;
+  }
+
+  public ContinuousPolicy continuous(ContinuousPolicy inner) {
+    return new Continuous(inner, new Tracker(0, new Rng(seed ^ COIN)), new Rng(seed ^ NOISE));
+  }
+
+  public DiscretePolicy discrete(DiscretePolicy inner) {
+    return new Discrete(inner, new Tracker(0, new Rng(seed ^ COIN)));
+  }
+
+  /** Who chooses an episode's actions. */
+  enum Source { AGENTS, GRID, INCUMBENT }
+
+  /** What both halves track alike: the episode count, the current episode's source and step, the incumbent. */
+  final class Tracker {
+    private final Rng coin;
+    private int generated;
+    private int step;
+    private Source source = Source.AGENTS;
+    private int mutatedForSure;
+    /** Whether the current step's layer is a mutated one (INCUMBENT episodes). */
+    private boolean mutated;
+    private float best = Float.NEGATIVE_INFINITY;
+    private List<EpisodeTransitions.Step> incumbent = List.of();
+
+    Tracker(int generated, Rng coin) {
+      this.generated = generated;
+      this.coin = coin;
+    }
+
+    /** Advances to the step whose state starts with {@code firstFeature}; the source of its actions. */
+    Source advance(float firstFeature) {
+      if (firstFeature == 0f || generated == 0) {
+        generated++;
+        step = 0;
+        if (generated <= warmup) {
+          source = grid != null ? Source.GRID : Source.AGENTS;
+        } else {
+          // drawn for every episode past the warm-up, so the stream does not depend on the incumbent
+          boolean follow = share > 0 && coin.nextDouble() < share && !incumbent.isEmpty();
+          source = follow ? Source.INCUMBENT : Source.AGENTS;
+          if (follow) mutatedForSure = coin.nextInt(incumbent.size());
+        }
+      } else {
+        step++;
+      }
+      if (source == Source.INCUMBENT) {
+        if (step >= incumbent.size()) throw new IllegalStateException("episode " + generated + " has more steps than its incumbent (" + incumbent.size() + ")");
+        mutated = step == mutatedForSure | coin.nextDouble() < 1.0 / incumbent.size();
+      }
+      return source;
+    }
+
+    UniformGrid.Point point() {
+      return grid.pointOfEpisode(generated);
+    }
+
+    EpisodeTransitions.Step incumbentStep() {
+      return incumbent.get(step);
+    }
+
+    void remember(List<EpisodeTransitions.Step> transitions) {
+      int start = 0;
+      for (int i = 0; i < transitions.size(); i++) {
+        if (!transitions.get(i).done()) continue;
+        if (transitions.get(i).reward() > best) {
+          best = transitions.get(i).reward();
+          incumbent = List.copyOf(transitions.subList(start, i + 1));
+        }
+        start = i + 1;
+      }
+    }
+
+    /** The checkpoint header: the episode count and the states of {@code rngs}, ahead of the inner half's bytes. */
+    byte[] checkpoint(byte[] inner, Rng... rngs) {
+      int longs = 0;
+      for (Rng r : rngs) longs += r.state().length;
+      ByteBuffer b = ByteBuffer.allocate(8 + 8 * longs + inner.length).putInt(generated).putInt(rngs.length);
+      for (Rng r : rngs) for (long v : r.state()) b.putLong(v);
+      return b.put(inner).array();
+    }
+  }
+
+  /** A checkpoint split into its header's count and random streams and the inner half's bytes. */
+  private record Restored(int generated, Rng[] rngs, byte[] inner) {
+    static Restored of(byte[] bytes, int rngs) {
+      try {
+        ByteBuffer b = ByteBuffer.wrap(bytes);
+        int generated = b.getInt(), n = b.getInt();
+        if (n != rngs) throw new IllegalArgumentException("it holds " + n + " random streams, expected " + rngs);
+        Rng[] out = new Rng[n];
+        for (int k = 0; k < n; k++) {
+          long[] state = new long[new Rng(0).state().length];
+          for (int i = 0; i < state.length; i++) state[i] = b.getLong();
+          out[k] = new Rng(state);
+        }
+        return new Restored(generated, out, Arrays.copyOfRange(bytes, b.position(), bytes.length));
+      } catch (java.nio.BufferUnderflowException e) {
+        throw new IllegalArgumentException("behaviour-policy checkpoint is truncated (" + bytes.length + " bytes)", e);
+      }
+    }
+  }
+
+  private final class Continuous implements ContinuousPolicy {
+    private final ContinuousPolicy inner;
+    private final Tracker tracker;
+    private final Rng noise;
+
+    Continuous(ContinuousPolicy inner, Tracker tracker, Rng noise) {
+      this.inner = inner;
+      this.tracker = tracker;
+      this.noise = noise;
+    }
+
+    @Override public Action act(float[] state, boolean explore) {
+      Source source = tracker.advance(state[0]);
+      if (!explore || source == Source.AGENTS) return inner.act(state, explore);
+      float[] a;
+      if (source == Source.GRID) {
+        UniformGrid.Point p = tracker.point();
+        float b = SearchStrategy.bitsAction(mapping, p.bits());
+        // a ratio-0 point's algorithm (NONE) prunes nothing whatever it is; the discrete half runs the menu's first
+        a = new float[] {SearchStrategy.ratioAction(mapping, p.ratio()), b, b};
+      } else {
+        a = tracker.incumbentStep().action().clone();
+        if (tracker.mutated && sigma > 0)
+          for (int k = 0; k < a.length; k++) a[k] = (float) Math.min(1, Math.max(0, noise.truncatedNormal(a[k], sigma, 0, 1)));
+      }
+      return new Action(a, inner.act(state, false).hidden());
+    }
+
+    @Override public void remember(List<EpisodeTransitions.Step> transitions) {
+      tracker.remember(transitions);
+      inner.remember(transitions);
+    }
+
+    @Override public void learn() {
+      inner.learn();
+    }
+
+    @Override public byte[] toBytes() {
+      return tracker.checkpoint(inner.toBytes(), tracker.coin, noise);
+    }
+
+    @Override public ContinuousPolicy fromBytes(byte[] bytes) {
+      Restored r = Restored.of(bytes, 2);
+      return new Continuous(inner.fromBytes(r.inner()), new Tracker(r.generated(), r.rngs()[0]), r.rngs()[1]);
+    }
+  }
+
+  private final class Discrete implements DiscretePolicy {
+    private final DiscretePolicy inner;
+    private final Tracker tracker;
+
+    Discrete(DiscretePolicy inner, Tracker tracker) {
+      this.inner = inner;
+      this.tracker = tracker;
+    }
+
+    @Override public int act(float[] input, boolean explore) {
+      // the coordinator hands [h_t, s_t]: the state is the input's tail
+      Source source = tracker.advance(input[input.length - LayerEmbedding.SIZE]);
+      if (!explore || source == Source.AGENTS || source == Source.INCUMBENT && tracker.mutated) return inner.act(input, explore);
+      return source == Source.GRID ? Math.max(0, tracker.point().algorithm()) : tracker.incumbentStep().algorithm();
+    }
+
+    @Override public void remember(List<EpisodeTransitions.Step> transitions) {
+      tracker.remember(transitions);
+      inner.remember(transitions);
+    }
+
+    @Override public void learn() {
+      inner.learn();
+    }
+
+    @Override public byte[] toBytes() {
+      return tracker.checkpoint(inner.toBytes(), tracker.coin);
+    }
+
+    @Override public DiscretePolicy fromBytes(byte[] bytes) {
+      Restored r = Restored.of(bytes, 1);
+      return new Discrete(inner.fromBytes(r.inner()), new Tracker(r.generated(), r.rngs()[0]));
+    }
+  }
+}
