@@ -165,14 +165,31 @@ public final class BehaviourPolicy {
     }
   }
 
-  private final class Continuous implements ContinuousPolicy {
-    private final ContinuousPolicy inner;
-    private final Tracker tracker;
+  /** What the two halves share: the inner half, the tracker, and remembering and learning through both. */
+  private abstract static class Half<P extends LearningPolicy<P>> {
+    final P inner;
+    final Tracker tracker;
+
+    Half(P inner, Tracker tracker) {
+      this.inner = inner;
+      this.tracker = tracker;
+    }
+
+    public void remember(List<EpisodeTransitions.Step> transitions) {
+      tracker.remember(transitions);
+      inner.remember(transitions);
+    }
+
+    public void learn() {
+      inner.learn();
+    }
+  }
+
+  private final class Continuous extends Half<ContinuousPolicy> implements ContinuousPolicy {
     private final Rng noise;
 
     Continuous(ContinuousPolicy inner, Tracker tracker, Rng noise) {
-      this.inner = inner;
-      this.tracker = tracker;
+      super(inner, tracker);
       this.noise = noise;
     }
 
@@ -193,15 +210,6 @@ public final class BehaviourPolicy {
       return new Action(a, inner.act(state, false).hidden());
     }
 
-    @Override public void remember(List<EpisodeTransitions.Step> transitions) {
-      tracker.remember(transitions);
-      inner.remember(transitions);
-    }
-
-    @Override public void learn() {
-      inner.learn();
-    }
-
     @Override public byte[] toBytes() {
       return tracker.checkpoint(inner.toBytes(), tracker.coin, noise);
     }
@@ -212,13 +220,9 @@ public final class BehaviourPolicy {
     }
   }
 
-  private final class Discrete implements DiscretePolicy {
-    private final DiscretePolicy inner;
-    private final Tracker tracker;
-
+  private final class Discrete extends Half<DiscretePolicy> implements DiscretePolicy {
     Discrete(DiscretePolicy inner, Tracker tracker) {
-      this.inner = inner;
-      this.tracker = tracker;
+      super(inner, tracker);
     }
 
     @Override public int act(float[] input, boolean explore) {
@@ -226,15 +230,6 @@ public final class BehaviourPolicy {
       Source source = tracker.advance(input[input.length - LayerEmbedding.SIZE]);
       if (!explore || source == Source.AGENTS || source == Source.INCUMBENT && tracker.mutated) return inner.act(input, explore);
       return source == Source.GRID ? Math.max(0, tracker.point().algorithm()) : tracker.incumbentStep().algorithm();
-    }
-
-    @Override public void remember(List<EpisodeTransitions.Step> transitions) {
-      tracker.remember(transitions);
-      inner.remember(transitions);
-    }
-
-    @Override public void learn() {
-      inner.learn();
     }
 
     @Override public byte[] toBytes() {
