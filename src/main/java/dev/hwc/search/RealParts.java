@@ -111,14 +111,18 @@ public final class RealParts implements PartsFactory {
    * null when neither is on (a random warm-up and no exploration around the incumbent: the agents alone).
    */
   static BehaviourPolicy behaviourPolicy(Config root, int algorithms, long seed) {
-    String warmup = root.getString("hwc.search.warmup");
-    if (!warmup.equals("grid") && !warmup.equals("random"))
-      throw new IllegalArgumentException("hwc.search.warmup '" + warmup + "' is not one of grid, random");
-    double share = root.getDouble("hwc.search.incumbent.share");
-    if (warmup.equals("random") && share == 0) return null;
-    return new BehaviourPolicy(warmup.equals("grid") ? uniformGrid(root, algorithms) : null,
-        ActionMapping.from(CompressionSettings.from(root)), root.getInt("hwc.rl.ddpg.warmup-episodes"), share,
-        root.getDouble("hwc.search.incumbent.sigma"), seed);
+    try {
+      String warmup = root.getString("hwc.search.warmup");
+      if (!warmup.equals("grid") && !warmup.equals("random"))
+        throw new IllegalArgumentException("hwc.search.warmup '" + warmup + "' is not one of grid, random");
+      double share = root.getDouble("hwc.search.incumbent.share");
+      if (warmup.equals("random") && share == 0) return null;
+      return new BehaviourPolicy(warmup.equals("grid") ? uniformGrid(root, algorithms) : null,
+          ActionMapping.from(CompressionSettings.from(root)), root.getInt("hwc.rl.ddpg.warmup-episodes"), share,
+          root.getDouble("hwc.search.incumbent.sigma"), seed);
+    } catch (com.typesafe.config.ConfigException e) {
+      throw new IllegalArgumentException("bad configuration: " + e.getMessage(), e);
+    }
   }
 
   /** The uniform strategy's grid from hwc.search.uniform, the ratio range and the energy baseline's bits. */

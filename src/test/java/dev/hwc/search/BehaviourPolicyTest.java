@@ -161,6 +161,9 @@ class BehaviourPolicyTest {
     var e = assertThrows(IllegalArgumentException.class, () -> RealParts.behaviourPolicy(
         ConfigFactory.parseString("hwc.search.warmup = grids").withFallback(base), MENU.size(), 1));
     assertEquals("hwc.search.warmup 'grids' is not one of grid, random", e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> RealParts.behaviourPolicy(
+        ConfigFactory.parseString("hwc.search.incumbent.share = half").withFallback(base), MENU.size(), 1));
+    assertTrue(e.getMessage().startsWith("bad configuration: ") && e.getMessage().contains("hwc.search.incumbent.share"), e.getMessage());
     e = assertThrows(IllegalArgumentException.class, () -> new BehaviourPolicy(GRID, MAP, -1, 0, 0, 1));
     assertEquals("warm-up episodes must be >= 0, was -1", e.getMessage());
     e = assertThrows(IllegalArgumentException.class, () -> new BehaviourPolicy(null, MAP, 0, 1.5, 0.1, 1));
