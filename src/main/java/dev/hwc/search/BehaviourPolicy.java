@@ -36,6 +36,8 @@ import java.util.List;
  */
 public final class BehaviourPolicy {
   private static final long COIN = 0x1C0B_E47L, NOISE = 0x5EED_0F_1CL;
+  /** Bytes of one random stream's state in a checkpoint ({@link SearchStrategy#rngBytes}). */
+  private static final int RNG_BYTES = SearchStrategy.rngBytes(new Rng(0)).length;
 
   private final UniformGrid grid;
   private final ActionMapping mapping;
@@ -137,10 +139,8 @@ public final class BehaviourPolicy {
 
     /** The checkpoint header: the episode count and the states of {@code rngs}, ahead of the inner half's bytes. */
     byte[] checkpoint(byte[] inner, Rng... rngs) {
-      int longs = 0;
-      for (Rng r : rngs) longs += r.state().length;
-      ByteBuffer b = ByteBuffer.allocate(8 + 8 * longs + inner.length).putInt(generated).putInt(rngs.length);
-      for (Rng r : rngs) for (long v : r.state()) b.putLong(v);
+      ByteBuffer b = ByteBuffer.allocate(8 + RNG_BYTES * rngs.length + inner.length).putInt(generated).putInt(rngs.length);
+      for (Rng r : rngs) b.put(SearchStrategy.rngBytes(r));
       return b.put(inner).array();
     }
   }
@@ -154,9 +154,9 @@ public final class BehaviourPolicy {
         if (n != rngs) throw new IllegalArgumentException("it holds " + n + " random streams, expected " + rngs);
         Rng[] out = new Rng[n];
         for (int k = 0; k < n; k++) {
-          long[] state = new long[new Rng(0).state().length];
-          for (int i = 0; i < state.length; i++) state[i] = b.getLong();
-          out[k] = new Rng(state);
+          byte[] state = new byte[RNG_BYTES];
+          b.get(state);
+          out[k] = SearchStrategy.rngOf(state);
         }
         return new Restored(generated, out, Arrays.copyOfRange(bytes, b.position(), bytes.length));
       } catch (java.nio.BufferUnderflowException e) {
@@ -198,10 +198,8 @@ public final class BehaviourPolicy {
       if (!explore || source == Source.AGENTS) return inner.act(state, explore);
       float[] a;
       if (source == Source.GRID) {
-        UniformGrid.Point p = tracker.point();
-        float b = SearchStrategy.bitsAction(mapping, p.bits());
         // a ratio-0 point's algorithm (NONE) prunes nothing whatever it is; the discrete half runs the menu's first
-        a = new float[] {SearchStrategy.ratioAction(mapping, p.ratio()), b, b};
+        a = SearchStrategy.GridActions.actionOf(mapping, tracker.point());
       } else {
         a = tracker.incumbentStep().action().clone();
         if (tracker.mutated && sigma > 0)

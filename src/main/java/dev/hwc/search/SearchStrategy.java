@@ -182,9 +182,13 @@ public enum SearchStrategy {
     @Override public Action act(float[] state, boolean explore) {
       if (current == null || state[0] == 0f) current = grid.pointOfEpisode(++generated);
       UniformGrid.Point p = current;
+      return new Action(actionOf(mapping, p), new float[] {grid.points().indexOf(p), Math.max(0, p.algorithm())});
+    }
+
+    /** The raw action (ratio, weight bits, activation bits) of a grid point, the same for every layer. */
+    static float[] actionOf(ActionMapping mapping, UniformGrid.Point p) {
       float b = bitsAction(mapping, p.bits());
-      return new Action(new float[] {ratioAction(mapping, p.ratio()), b, b},
-          new float[] {grid.points().indexOf(p), Math.max(0, p.algorithm())});
+      return new float[] {ratioAction(mapping, p.ratio()), b, b};
     }
 
     /** Refuses a grid whose bits the action mapping cannot express. */
