@@ -38,6 +38,7 @@ public final class Compressor {
   private final CompressionSettings settings;
   private final Map<String, float[]> baseWeights = new HashMap<>();
   private final Map<String, ChannelReconstruction.Gram> grams = new HashMap<>();
+  private final Map<String, double[][]> depthwiseGrams = new HashMap<>();
 
   public Compressor(ModelGraph graph, Map<String, INDArray> baseParams, Calibration calibration, CompressionSettings settings) {
     this.graph = graph;
@@ -183,6 +184,10 @@ public final class Compressor {
         return fp.name();
       }
       if (p instanceof FilterPruner filter) return pruneFilters(l, filter, d.pruneRatio()) ? filter.name() : Pruners.NONE;
+      if (p instanceof ObsReconstruction obs) {
+        w.put(l.name(), obs.prune(obsBlocks(l), d.pruneRatio()));
+        return obs.name();
+      }
       ChannelReconstruction cr = (ChannelReconstruction) p;
       DependencyGroup in = graph.inputGroup(l.name());
       if (l.kind() == LayerKind.DEPTHWISE_CONV || !in.prunable() || in.owners().size() != 1)
@@ -218,6 +223,57 @@ public final class Compressor {
           INDArray wt = Nd4j.create(baseWeights.get(name), new long[]{o, d}, 'c');
           float[] y = Tensors.floats(x.mmul(wt.transpose()));
           return ChannelReconstruction.Gram.of(p.x(), y, p.n(), p.channels(), p.k(), o);
+        });
+      }
+    }
+
+    /**
+     * The layer's rows as {@link ObsReconstruction} sees them: one block over the alive inputs (a sub-block of the
+     * layer's Gram, targets = the base outputs of the alive filters), or for a depthwise conv one 1-channel block per
+     * alive filter.
+     */
+    private List<ObsReconstruction.Block> obsBlocks(Layer l) {
+      int[] out = outputAlive(l);
+      if (l.kind() == LayerKind.DEPTHWISE_CONV) {
+        double[][] perChannel = depthwiseGram(l);
+        int k = l.shape().r() * l.shape().s();
+        float[] wb = baseWeights.get(l.name());
+        List<ObsReconstruction.Block> blocks = new ArrayList<>();
+        for (int c : out) {
+          double[] h = perChannel[c], t = new double[k];
+          for (int i = 0; i < k; i++) for (int j = 0; j < k; j++) t[i] += h[i * k + j] * wb[c * k + j];
+          blocks.add(new ObsReconstruction.Block(h, k, new double[][]{t}));
+        }
+        return blocks;
+      }
+      ChannelReconstruction.Gram g = gram(l);
+      int[] idx = Tensors.expand(inputAlive(l), g.k());
+      int d = idx.length, d0 = g.channels() * g.k();
+      double[] h = new double[d * d];
+      for (int i = 0; i < d; i++) for (int j = 0; j < d; j++) h[i * d + j] = g.xtx()[idx[i] * d0 + idx[j]];
+      double[][] t = new double[out.length][d];
+      for (int f = 0; f < out.length; f++) for (int i = 0; i < d; i++) t[f][i] = g.xty()[idx[i] * g.outputs() + out[f]];
+      return List.of(new ObsReconstruction.Block(h, d, t));
+    }
+
+    /** Per channel c of a depthwise conv, XᵀX [k, k] of its sampled input patches; cached. */
+    private double[][] depthwiseGram(Layer l) {
+      synchronized (depthwiseGrams) {
+        return depthwiseGrams.computeIfAbsent(l.name(), name -> {
+          Calibration.Patches p = calibration.patches(name, l.shape().r(), l.shape().s(), l.shape().stride(), l.shape().pad(),
+              graph.inputBlock(name), settings.pointsPerMap(), settings.seed());
+          int c = p.channels(), k = p.k();
+          double[][] h = new double[c][k * k];
+          for (int row = 0; row < p.n(); row++)
+            for (int ch = 0; ch < c; ch++) {
+              int at = (row * c + ch) * k;
+              for (int i = 0; i < k; i++) {
+                double xi = p.x()[at + i];
+                if (xi == 0) continue;
+                for (int j = 0; j < k; j++) h[ch][i * k + j] += xi * p.x()[at + j];
+              }
+            }
+          return h;
         });
       }
     }

@@ -15,11 +15,11 @@ public final class Pruners {
   private static final Map<String, Pruner> ALL = new LinkedHashMap<>();
   static {
     for (Pruner p : List.of(new FilterL1(), new FilterL2(), new FilterGeometricMedian(), new ChannelReconstruction(),
-        new Magnitude(), new ActivationAwareMagnitude(), new BalancedMagnitude()))
+        new Magnitude(), new ActivationAwareMagnitude(), new BalancedMagnitude(), new ObsReconstruction()))
       ALL.put(p.name(), p);
   }
 
-  /** All algorithm names, the seven pruners then {@value #NONE}. */
+  /** All algorithm names, the eight pruners then {@value #NONE}. */
   public static List<String> known() {
     List<String> k = new ArrayList<>(ALL.keySet());
     k.add(NONE);

@@ -15,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 class CompressorTest {
   private static final List<String> ALGS = List.of("FilterL1", "Magnitude", "ChannelReconstruction", "FilterL2",
-      "ActivationAwareMagnitude", "FilterGeometricMedian", "BalancedMagnitude");
+      "ActivationAwareMagnitude", "FilterGeometricMedian", "BalancedMagnitude", "ObsReconstruction");
 
   record Fixture(TestNetworks net, ModelGraph graph, Compressor compressor, INDArray images) {}
 
@@ -145,7 +145,7 @@ class CompressorTest {
     List<CompressionPlan.LayerPlan> l = new ArrayList<>(ok.layers());
     l.set(1, new CompressionPlan.LayerPlan("conv2", new LayerDecision(0.5, "Foo", 8, 8)));
     assertEquals("plan layer 'conv2': unknown algorithm 'Foo' (known: FilterL1, FilterL2, FilterGeometricMedian, ChannelReconstruction, "
-        + "Magnitude, ActivationAwareMagnitude, BalancedMagnitude, none)", message(f, new CompressionPlan(l)));
+        + "Magnitude, ActivationAwareMagnitude, BalancedMagnitude, ObsReconstruction, none)", message(f, new CompressionPlan(l)));
     l.set(1, new CompressionPlan.LayerPlan("conv2", new LayerDecision(0.9, "Magnitude", 8, 8)));
     assertEquals("plan layer 'conv2': pruneRatio 0.9 outside hwc.compress.ratio-range [0.0, 0.8]", message(f, new CompressionPlan(l)));
     l.set(1, new CompressionPlan.LayerPlan("conv2", new LayerDecision(0.5, "Magnitude", 9, 8)));

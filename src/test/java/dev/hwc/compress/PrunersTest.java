@@ -128,9 +128,9 @@ class PrunersTest {
     return s / (n * o);
   }
 
-  @Test void registryNamesTheSevenAlgorithms() {
+  @Test void registryNamesTheEightAlgorithms() {
     assertEquals(java.util.List.of("FilterL1", "FilterL2", "FilterGeometricMedian", "ChannelReconstruction", "Magnitude",
-        "ActivationAwareMagnitude", "BalancedMagnitude", "none"), Pruners.known());
+        "ActivationAwareMagnitude", "BalancedMagnitude", "ObsReconstruction", "none"), Pruners.known());
     var e = assertThrows(IllegalArgumentException.class, () -> Pruners.byName("Foo"));
     assertTrue(e.getMessage().startsWith("unknown algorithm 'Foo' (known: FilterL1, "));
   }
