@@ -95,52 +95,15 @@ public final class ChannelReconstruction implements Pruner {
   static float[] refit(Gram g, int[] keptChannels, int[] outputs, double ridge) {
     int k2 = g.k(), d0 = g.channels() * k2, d = keptChannels.length * k2, o = outputs.length;
     int[] idx = Tensors.expand(keptChannels, k2);
-    double[] a = new double[d * d];
-    double mean = 0;
-    for (int i = 0; i < d; i++) {
-      for (int j = 0; j < d; j++) a[i * d + j] = g.xtx()[idx[i] * d0 + idx[j]];
-      mean += a[i * d + i];
-    }
-    mean /= d;
-    double lambda = Math.max(ridge * mean, 1e-12);
-    for (int i = 0; i < d; i++) a[i * d + i] += lambda;
-    choleskyInPlace(a, d);
+    double[] a = LeastSquares.addRidge(LeastSquares.subMatrix(g.xtx(), d0, idx), d, ridge);
+    LeastSquares.choleskyInPlace(a, d);
     float[] out = new float[o * d];
     double[] col = new double[d];
     for (int f = 0; f < o; f++) {
       for (int i = 0; i < d; i++) col[i] = g.xty()[idx[i] * g.outputs() + outputs[f]];
-      solveCholesky(a, d, col);
+      LeastSquares.solveCholesky(a, d, col);
       for (int i = 0; i < d; i++) out[f * d + i] = (float) col[i];
     }
     return out;
-  }
-
-  /** Lower Cholesky factor of a symmetric positive definite d×d matrix, in place (upper part left stale). */
-  static void choleskyInPlace(double[] a, int d) {
-    for (int j = 0; j < d; j++) {
-      double s = a[j * d + j];
-      for (int k = 0; k < j; k++) s -= a[j * d + k] * a[j * d + k];
-      if (!(s > 0)) throw new IllegalStateException("ChannelReconstruction: normal equations not positive definite at " + j);
-      double l = Math.sqrt(s);
-      a[j * d + j] = l;
-      for (int i = j + 1; i < d; i++) {
-        double t = a[i * d + j];
-        for (int k = 0; k < j; k++) t -= a[i * d + k] * a[j * d + k];
-        a[i * d + j] = t / l;
-      }
-    }
-  }
-
-  static void solveCholesky(double[] l, int d, double[] b) {
-    for (int i = 0; i < d; i++) {
-      double t = b[i];
-      for (int k = 0; k < i; k++) t -= l[i * d + k] * b[k];
-      b[i] = t / l[i * d + i];
-    }
-    for (int i = d - 1; i >= 0; i--) {
-      double t = b[i];
-      for (int k = i + 1; k < d; k++) t -= l[k * d + i] * b[k];
-      b[i] = t / l[i * d + i];
-    }
   }
 }

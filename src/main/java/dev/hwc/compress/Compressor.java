@@ -249,8 +249,7 @@ public final class Compressor {
       ChannelReconstruction.Gram g = gram(l);
       int[] idx = Tensors.expand(inputAlive(l), g.k());
       int d = idx.length, d0 = g.channels() * g.k();
-      double[] h = new double[d * d];
-      for (int i = 0; i < d; i++) for (int j = 0; j < d; j++) h[i * d + j] = g.xtx()[idx[i] * d0 + idx[j]];
+      double[] h = LeastSquares.subMatrix(g.xtx(), d0, idx);
       double[][] t = new double[out.length][d];
       for (int f = 0; f < out.length; f++) for (int i = 0; i < d; i++) t[f][i] = g.xty()[idx[i] * g.outputs() + out[f]];
       return List.of(new ObsReconstruction.Block(h, d, t));

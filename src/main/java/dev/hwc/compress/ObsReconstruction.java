@@ -51,9 +51,9 @@ public final class ObsReconstruction implements Pruner {
     int row = 0, at = 0;
     for (Block b : blocks) {
       int d = b.d();
-      double[] h = ridged(b.xtx(), d, DAMPENING), hinv = inverse(h, d);
+      double[] h = LeastSquares.addRidge(b.xtx().clone(), d, DAMPENING), hinv = LeastSquares.inverse(h, d);
       double[] u = hinv.clone();             // H⁻¹ = Uᵀ·U, U upper: the lower Cholesky factor read transposed
-      ChannelReconstruction.choleskyInPlace(u, d);
+      LeastSquares.choleskyInPlace(u, d);
       for (double[] t : b.targets()) {
         // every row removes its equal share (SparseGPT's per-row sparsity; a layer-wide choice measured worse)
         int k = (int) ((long) total * (row + 1) / rows - (long) total * row / rows);
@@ -121,48 +121,10 @@ public final class ObsReconstruction implements Pruner {
     if (kept == 0) return;
     int[] s = new int[kept];
     for (int i = 0, j = 0; i < d; i++) if (!pruned[i]) s[j++] = i;
-    double[] a = new double[kept * kept], t = new double[kept];
-    for (int i = 0; i < kept; i++) {
-      t[i] = target[s[i]];
-      for (int j = 0; j < kept; j++) a[i * kept + j] = h[s[i] * d + s[j]];
-    }
-    ChannelReconstruction.choleskyInPlace(a, kept);
-    ChannelReconstruction.solveCholesky(a, kept, t);
+    double[] a = LeastSquares.subMatrix(h, d, s), t = new double[kept];
+    for (int i = 0; i < kept; i++) t[i] = target[s[i]];
+    LeastSquares.choleskyInPlace(a, kept);
+    LeastSquares.solveCholesky(a, kept, t);
     for (int i = 0; i < kept; i++) out[at + s[i]] = (float) t[i] + 0f;
-  }
-
-  /** H⁻¹ of a symmetric positive definite matrix, from its Cholesky factor: (L⁻¹)ᵀ·L⁻¹. */
-  static double[] inverse(double[] h, int d) {
-    double[] l = h.clone();
-    ChannelReconstruction.choleskyInPlace(l, d);
-    double[] li = new double[d * d];                       // L⁻¹, lower, row-major
-    for (int i = 0; i < d; i++) {
-      li[i * d + i] = 1 / l[i * d + i];
-      for (int k = i + 1; k < d; k++) {
-        double t = 0;
-        for (int j = i; j < k; j++) t -= l[k * d + j] * li[j * d + i];
-        li[k * d + i] = t / l[k * d + k];
-      }
-    }
-    double[] inv = new double[d * d];
-    for (int i = 0; i < d; i++)
-      for (int j = 0; j <= i; j++) {
-        double s = 0;
-        for (int k = i; k < d; k++) s += li[k * d + i] * li[k * d + j];
-        inv[i * d + j] = s;
-        inv[j * d + i] = s;
-      }
-    return inv;
-  }
-
-  /** XᵀX + λI, λ = ridge · mean diagonal (at least 1e-12, so an all-zero input stays solvable). */
-  static double[] ridged(double[] xtx, int d, double ridge) {
-    double mean = 0;
-    for (int i = 0; i < d; i++) mean += xtx[i * d + i];
-    mean /= d;
-    double lambda = Math.max(ridge * mean, 1e-12);
-    double[] h = xtx.clone();
-    for (int i = 0; i < d; i++) h[i * d + i] += lambda;
-    return h;
   }
 }
