@@ -23,5 +23,8 @@ class CompressionSettingsTest {
     e = assertThrows(IllegalArgumentException.class, () -> CompressionSettings.from(
         ConfigFactory.parseString("hwc.compress.ratio-range = [0, 0.99]").withFallback(base)));
     assertEquals("hwc.compress.ratio-range must satisfy 0 <= min <= max <= 0.95, was [0.0, 0.99]", e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> CompressionSettings.from(
+        ConfigFactory.parseString("hwc.compress.weight-rounding = stochastic").withFallback(base)));
+    assertEquals("hwc.compress.weight-rounding must be nearest or gptq, was 'stochastic'", e.getMessage());
   }
 }

@@ -20,11 +20,15 @@ class CompressorTest {
   record Fixture(TestNetworks net, ModelGraph graph, Compressor compressor, INDArray images) {}
 
   static Fixture fixture(String arch) {
+    return fixture(arch, CompressionSettings.defaults());
+  }
+
+  static Fixture fixture(String arch, CompressionSettings settings) {
     TestNetworks net = TestNetworks.create(arch, 11);
     ModelGraph graph = ModelGraph.of(net.nodes);
     INDArray cal = TestNetworks.images(32, 1);
     Calibration calibration = new Calibration(EagerForward.layerInputs(net.nodes, net.params, cal));
-    return new Fixture(net, graph, new Compressor(graph, net.params, calibration, CompressionSettings.defaults()), TestNetworks.images(16, 2));
+    return new Fixture(net, graph, new Compressor(graph, net.params, calibration, settings), TestNetworks.images(16, 2));
   }
 
   /** Cycles through the seven algorithms, ratios 0.3–0.6 and bits 4–8, starting at {@code offset}. */
