@@ -159,7 +159,7 @@ public final class BenchCompareCommand implements Callable<Integer> {
       o.flush();
       SearchReport r = SearchReports.of(s, measurer.measure(s, current, plans), null, null);
       String status = s.completed() != null ? "complete" : "incomplete (" + s.episodesDone() + " of " + s.started().episodes() + ")";
-      runs.add(StrategyComparison.run(p.strategy(), r, p.seed(), status, sha256(s.started().configJson())));
+      runs.add(StrategyComparison.run(p.strategy(), r, p.seed(), status, sha256(withoutLocations(s.started().configJson()))));
     }
     List<Long> seedList = new ArrayList<>();
     for (long k = 1; k <= seeds; k++) seedList.add(k);
@@ -242,9 +242,25 @@ public final class BenchCompareCommand implements Callable<Integer> {
         String.join(",", settingsHashes), settingsJson(first));
   }
 
-  /** The journaled configuration without the strategy: equal for every search of one comparison. */
+  /**
+   * The journaled configuration without the strategy and without {@link #LOCATIONS}: equal for every search of one
+   * comparison, wherever each ran.
+   */
   static String settingsJson(SearchStarted st) {
-    return ConfigFactory.parseString(st.configJson()).withoutPath("search.strategy").root().render(ConfigRenderOptions.concise());
+    return withoutLocations(st.configJson(), "search.strategy");
+  }
+
+  /**
+   * Where hwc, its work directory and the dataset files were when a search ran: not settings (the model and the
+   * dataset have their fingerprints in the bundle), so they stay out of the settings hashes.
+   */
+  static final List<String> LOCATIONS = List.of("home", "work-dir", "data.dir");
+
+  static String withoutLocations(String configJson, String... alsoWithout) {
+    Config c = ConfigFactory.parseString(configJson);
+    for (String p : LOCATIONS) c = c.withoutPath(p);
+    for (String p : alsoWithout) c = c.withoutPath(p);
+    return c.root().render(ConfigRenderOptions.concise());
   }
 
   static String sha256(String s) {

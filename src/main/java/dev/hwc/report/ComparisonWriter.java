@@ -77,7 +77,7 @@ public final class ComparisonWriter {
     sb.append("- data split fingerprint: `").append(rep.datasetFingerprint()).append("`\n");
     sb.append("- hardware: `").append(rep.hardware()).append("`\n");
     sb.append("- seeds: ").append(seedList(c.seeds())).append(" (uniform is deterministic: one run)\n");
-    sb.append("- settings sha256 (journaled configuration without hwc.search.strategy; full text in compare.json): `")
+    sb.append("- settings sha256 (journaled configuration without hwc.search.strategy, home, work-dir and data.dir; full text in compare.json): `")
         .append(rep.settingsSha256()).append("`\n");
     sb.append(String.format(Locale.ROOT, "- dense model: search-subset top-1 %.2f%%, test top-1 %.2f%%, %.4g pJ per image; "
         + "search-subset loss bound of the searches %s pt%n", rep.baselineSearchAccuracy() * 100, rep.baselineTestAccuracy() * 100,

@@ -28,7 +28,7 @@ public record StrategyComparison(String model, int episodes, List<Long> seeds, L
    *                         test-accuracy loss is within it; 0 when none is (the dense model itself is the answer)
    * @param episodesToReach  the first episode whose reward reached {@link #rewardTarget} of the search's best reward
    * @param tested           the re-measured Pareto plans
-   * @param configSha256     SHA-256 of the search's journaled configuration (the hwc tree, strategy included)
+   * @param configSha256     SHA-256 of the search's journaled configuration (the hwc tree, strategy included, locations not)
    */
   public record Run(String strategy, long seed, String searchId, int episodes, String status, double baselineTestAccuracy,
                     List<Double> reductionPercent, double bestReward, int episodesToReach, List<SearchReport.TestedPlan> tested,
@@ -53,7 +53,8 @@ public record StrategyComparison(String model, int episodes, List<Long> seeds, L
   /**
    * What the figures were made from.
    *
-   * @param settingsSha256 SHA-256 of the journaled configuration without hwc.search.strategy: one value when every
+   * @param settingsSha256 SHA-256 of the journaled configuration without hwc.search.strategy and the locations (home,
+   *                       work-dir, data.dir): one value when every
    *                       search ran with the same settings, else each distinct value, comma-separated
    * @param settings       that configuration (the first run's), as JSON
    */
