@@ -26,8 +26,8 @@ import java.util.concurrent.Callable;
 public final class DemoCommand implements Callable<Integer> {
   /**
    * 300, the budget of the comparisons in docs/results.md: with today's defaults (seed 1) the search chooses its plan
-   * at episode 247 (−61.4% energy, 0.50 point on the search subset, 0.76 on the test set; plan fc5bfa8fe35f99e3);
-   * the search alone took 100 s on the idle 2-core machine, 1 min 54 s with the report; --max-time
+   * at episode 49 (−55.5% energy, 0.96 point on the search subset, 1.12 on the test set; plan 023bc2f942ad8cfb);
+   * the search alone took about 100 s on the idle 2-core machine, about 2 min with the report; --max-time
    * (default 8m) caps the search on a loaded machine.
    */
   static final int DEFAULT_EPISODES = 300;
