@@ -33,11 +33,8 @@ final class GptqRounding {
    * @param clip       the MSE-optimal clip instead of max |w| (as {@link Quantizer#quantizeWeights})
    */
   static float[] quantize(float[] w, List<RowGroup> groups, int bits, boolean perChannel, boolean clip) {
-    int rows = 0, n = 0;
-    for (RowGroup g : groups) {
-      rows += g.rows();
-      n += g.rows() * g.d();
-    }
+    int n = 0;
+    for (RowGroup g : groups) n += g.rows() * g.d();
     if (n != w.length) throw new IllegalArgumentException("GPTQ: the row groups cover " + n + " weights, the layer has " + w.length);
     int qmax = Quantizer.symmetricMax(bits);
     float layerScale = perChannel ? 0 : Quantizer.weightScale(w, 0, w.length, qmax, clip);
