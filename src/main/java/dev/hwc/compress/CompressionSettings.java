@@ -27,7 +27,7 @@ public record CompressionSettings(List<String> algorithms, double minRatio, doub
     if (minBits < LayerDecision.MIN_BITS || minBits > maxBits || maxBits > LayerDecision.MAX_BITS)
       throw new IllegalArgumentException("hwc.compress.bits-range must lie in [" + LayerDecision.MIN_BITS + ", " + LayerDecision.MAX_BITS + "], was [" + minBits + ", " + maxBits + "]");
     if (!WEIGHT_ROUNDINGS.contains(weightRounding))
-      throw new IllegalArgumentException("hwc.compress.weight-rounding must be nearest or gptq, was '" + weightRounding + "'");
+      throw new IllegalArgumentException("hwc.compress.weight-rounding must be " + String.join(" or ", WEIGHT_ROUNDINGS) + ", was '" + weightRounding + "'");
     if (!activationRange.equals("max") && !activationRange.equals("percentile"))
       throw new IllegalArgumentException("hwc.compress.activation-range must be max or percentile, was '" + activationRange + "'");
     if (calibrationImages < 1) throw new IllegalArgumentException("hwc.compress.calibration.images must be >= 1, was " + calibrationImages);

@@ -228,18 +228,18 @@ public final class Compressor {
     }
 
     /**
-     * The layer's rows as {@link ObsReconstruction} sees them: {@link #inputGrams} with, per row, the targets Xᵀy_r =
-     * XᵀX·w_r of the base weights of the alive filters.
+     * The layer's rows as {@link ObsReconstruction} sees them: the statistics of {@link #rowGroups} with, per row, the
+     * targets Xᵀy_r = XᵀX·w_r of the base weights of the alive filters.
      */
     private List<ObsReconstruction.Block> obsBlocks(Layer l) {
       int[] out = outputAlive(l);
-      List<double[]> grams = inputGrams(l);
+      List<GptqRounding.RowGroup> groups = rowGroups(l);
       if (l.kind() == LayerKind.DEPTHWISE_CONV) {
         int k = l.shape().r() * l.shape().s();
         float[] wb = baseWeights.get(l.name());
         List<ObsReconstruction.Block> blocks = new ArrayList<>();
         for (int f = 0; f < out.length; f++) {
-          double[] h = grams.get(f), t = new double[k];
+          double[] h = groups.get(f).xtx(), t = new double[k];
           for (int i = 0; i < k; i++) for (int j = 0; j < k; j++) t[i] += h[i * k + j] * wb[out[f] * k + j];
           blocks.add(new ObsReconstruction.Block(h, k, new double[][]{t}));
         }
@@ -250,35 +250,25 @@ public final class Compressor {
       int d = idx.length;
       double[][] t = new double[out.length][d];
       for (int f = 0; f < out.length; f++) for (int i = 0; i < d; i++) t[f][i] = g.xty()[idx[i] * g.outputs() + out[f]];
-      return List.of(new ObsReconstruction.Block(grams.get(0), d, t));
-    }
-
-    /** The layer's rows for {@link GptqRounding}: the groups of {@link #inputGrams}, all rows or one filter each. */
-    private List<GptqRounding.RowGroup> rowGroups(Layer l) {
-      List<double[]> grams = inputGrams(l);
-      if (l.kind() == LayerKind.DEPTHWISE_CONV) {
-        int k = l.shape().r() * l.shape().s();
-        return grams.stream().map(h -> new GptqRounding.RowGroup(h, k, 1)).toList();
-      }
-      int d = (int) Math.round(Math.sqrt(grams.get(0).length));
-      return List.of(new GptqRounding.RowGroup(grams.get(0), d, outputAlive(l).length));
+      return List.of(new ObsReconstruction.Block(groups.get(0).xtx(), d, t));
     }
 
     /**
-     * XᵀX of the base layer's sampled input patches over the inputs its rows read now: for a conv or dense layer one
-     * matrix over the alive inputs (a sub-block of the layer's Gram), shared by all rows; for a depthwise conv one
-     * [k, k] matrix per alive filter.
+     * The layer's rows grouped by the inputs they read, each group with XᵀX of the base layer's sampled input patches
+     * over those inputs: for a conv or dense layer one group of all alive rows over the alive inputs (a sub-block of
+     * the layer's Gram); for a depthwise conv one group per alive filter, its [k, k] matrix.
      */
-    private List<double[]> inputGrams(Layer l) {
+    private List<GptqRounding.RowGroup> rowGroups(Layer l) {
       if (l.kind() == LayerKind.DEPTHWISE_CONV) {
         double[][] perChannel = depthwiseGram(l);
-        List<double[]> out = new ArrayList<>();
-        for (int c : outputAlive(l)) out.add(perChannel[c]);
-        return out;
+        int k = l.shape().r() * l.shape().s();
+        List<GptqRounding.RowGroup> groups = new ArrayList<>();
+        for (int c : outputAlive(l)) groups.add(new GptqRounding.RowGroup(perChannel[c], k, 1));
+        return groups;
       }
       ChannelReconstruction.Gram g = gram(l);
       int[] idx = Tensors.expand(inputAlive(l), g.k());
-      return List.of(LeastSquares.subMatrix(g.xtx(), g.channels() * g.k(), idx));
+      return List.of(new GptqRounding.RowGroup(LeastSquares.subMatrix(g.xtx(), g.channels() * g.k(), idx), idx.length, outputAlive(l).length));
     }
 
     /** Per channel c of a depthwise conv, XᵀX [k, k] of its sampled input patches; cached. */
@@ -391,9 +381,8 @@ public final class Compressor {
       for (Layer l : graph.layers()) {
         LayerDecision d = decisions.get(l.name());
         long[] s = coarseShape(l);
-        boolean clip = d.weightBits() < settings.clipBelowBits();
         wq.put(l.name(), settings.weightRounding().equals("gptq")
-            ? GptqRounding.quantize(w.get(l.name()), rowGroups(l), d.weightBits(), settings.perChannelWeights(), clip)
+            ? GptqRounding.quantize(w.get(l.name()), rowGroups(l), d.weightBits(), settings.perChannelWeights(), settings.clipBelowBits())
             : Quantizer.quantizeWeights(w.get(l.name()), (int) s[0], d.weightBits(), settings.perChannelWeights(), settings.clipBelowBits()));
         aq.add(activationQuant(l, d.activationBits()));
         stats.add(stats(l));

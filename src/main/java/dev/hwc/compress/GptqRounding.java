@@ -10,7 +10,7 @@ import java.util.List;
  * {@link ObsReconstruction}), the OBS update that keeps the row's output on the calibration inputs closest to the
  * unrounded row's. Zeros (pruned weights) are part of the same walk: they are re-zeroed when reached and their share
  * of the moved error passed on, so the pruning mask survives exactly. Every value is a point of the same grid
- * round-to-nearest would use ({@link Quantizer#weightScale}: one scale per layer or per output channel, from the
+ * round-to-nearest would use ({@link Quantizer#weightScales}: one scale per layer or per output channel, from the
  * weights before rounding).
  */
 final class GptqRounding {
@@ -28,27 +28,25 @@ final class GptqRounding {
   }
 
   /**
-   * Quantize-dequantize of filter-major weights, rows in group order (Σ rows·d values).
-   * @param perChannel one scale per row, else one per layer
-   * @param clip       the MSE-optimal clip instead of max |w| (as {@link Quantizer#quantizeWeights})
+   * Quantize-dequantize of filter-major weights, rows in group order (Σ rows·d values), on the grid of
+   * {@link Quantizer#quantizeWeights} with the same arguments ({@link Quantizer#weightScales}).
    */
-  static float[] quantize(float[] w, List<RowGroup> groups, int bits, boolean perChannel, boolean clip) {
-    int n = 0;
-    for (RowGroup g : groups) n += g.rows() * g.d();
+  static float[] quantize(float[] w, List<RowGroup> groups, int bits, boolean perChannel, int clipBelowBits) {
+    int rows = 0, n = 0;
+    for (RowGroup g : groups) {
+      rows += g.rows();
+      n += g.rows() * g.d();
+    }
     if (n != w.length) throw new IllegalArgumentException("GPTQ: the row groups cover " + n + " weights, the layer has " + w.length);
     int qmax = Quantizer.symmetricMax(bits);
-    float layerScale = perChannel ? 0 : Quantizer.weightScale(w, 0, w.length, qmax, clip);
-    float[] out = new float[n];
-    int at = 0;
+    float[] scales = rows == 0 ? new float[0] : Quantizer.weightScales(w, rows, bits, perChannel, clipBelowBits), out = new float[n];
+    int at = 0, row = 0;
     for (RowGroup g : groups) {
       int d = g.d();
       if (g.rows() == 0) continue;
       double[] u = LeastSquares.inverse(LeastSquares.addRidge(g.xtx().clone(), d, ObsReconstruction.DAMPENING), d);
       LeastSquares.choleskyInPlace(u, d);       // lower factor L of H⁻¹; U = Lᵀ, so U_jm = u[m·d + j]
-      for (int r = 0; r < g.rows(); r++, at += d) {
-        float scale = perChannel ? Quantizer.weightScale(w, at, at + d, qmax, clip) : layerScale;
-        roundRow(w, out, at, d, u, scale, qmax);
-      }
+      for (int r = 0; r < g.rows(); r++, row++, at += d) roundRow(w, out, at, d, u, scales[row], qmax);
     }
     return out;
   }

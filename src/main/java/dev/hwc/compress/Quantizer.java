@@ -33,15 +33,27 @@ public final class Quantizer {
    * Zeros stay exactly zero, so pruning masks survive.
    */
   public static float[] quantizeWeights(float[] w, int rows, int bits, boolean perChannel, int clipBelowBits) {
-    int qmax = symmetricMax(bits);
-    float[] out = new float[w.length];
-    int n = w.length / rows;
-    if (perChannel) {
-      for (int r = 0; r < rows; r++) quantizeSymmetric(w, r * n, (r + 1) * n, qmax, bits < clipBelowBits, out);
-    } else {
-      quantizeSymmetric(w, 0, w.length, qmax, bits < clipBelowBits, out);
-    }
+    int qmax = symmetricMax(bits), n = w.length / rows;
+    float[] scales = weightScales(w, rows, bits, perChannel, clipBelowBits), out = new float[w.length];
+    for (int r = 0; r < rows; r++)
+      for (int i = r * n; i < (r + 1) * n; i++) out[i] = quantize(w[i], scales[r], -qmax, qmax);
     return out;
+  }
+
+  /**
+   * The grid step of each of the {@code rows} equal-length rows of w: one scale for the whole layer, or one per row
+   * (output channel); MSE-optimal clip below {@code clipBelowBits} bits, max |w| at and above.
+   */
+  static float[] weightScales(float[] w, int rows, int bits, boolean perChannel, int clipBelowBits) {
+    int qmax = symmetricMax(bits), n = w.length / rows;
+    boolean clip = bits < clipBelowBits;
+    float[] scales = new float[rows];
+    if (perChannel) {
+      for (int r = 0; r < rows; r++) scales[r] = weightScale(w, r * n, (r + 1) * n, qmax, clip);
+    } else {
+      Arrays.fill(scales, weightScale(w, 0, w.length, qmax, clip));
+    }
+    return scales;
   }
 
   /** The scale used for w[from, to): clip/qmax, with the clip max|w| or MSE-optimal. */
@@ -51,11 +63,6 @@ public final class Quantizer {
     if (max == 0) return 1f;
     if (!clip) return max / qmax;
     return mseOptimalScale(w, from, to, max, -qmax, qmax);
-  }
-
-  private static void quantizeSymmetric(float[] w, int from, int to, int qmax, boolean clip, float[] out) {
-    float scale = weightScale(w, from, to, qmax, clip);
-    for (int i = from; i < to; i++) out[i] = quantize(w[i], scale, -qmax, qmax);
   }
 
   static float quantize(float x, float scale, int lo, int hi) {

@@ -18,7 +18,7 @@ class GptqRoundingTest {
   @Test void uncorrelatedInputsRoundToNearest() {
     // H diagonal: U is diagonal, no error moves, every weight rounds alone. 3 bits: grid ±3, scale 1/3.
     float[] w = {0.3f, -0.7f, 1.0f, 0.5f, 0f, -0.2f};
-    float[] q = GptqRounding.quantize(w, List.of(group(new double[]{4, 0, 0, 0, 1, 0, 0, 0, 9}, 2)), 3, false, false);
+    float[] q = GptqRounding.quantize(w, List.of(group(new double[]{4, 0, 0, 0, 1, 0, 0, 0, 9}, 2)), 3, false, 3);
     assertArrayEquals(Quantizer.quantizeWeights(w, 2, 3, false, 3), q);   // clipBelowBits 3: max |w| range
     assertArrayEquals(new float[]{1 / 3f, -2 / 3f, 1f, 2 / 3f, 0f, -1 / 3f}, q, 1e-7f);
   }
@@ -31,7 +31,7 @@ class GptqRoundingTest {
     double[] h = {1, 0, 0, 0, 1, 0.9, 0, 0.9, 1};
     float[] w = {1f, 0.4f, 0.4f};
     assertArrayEquals(new float[]{1f, 0f, 0f}, Quantizer.quantizeWeights(w, 1, 2, false, 2));
-    assertArrayEquals(new float[]{1f, 0f, 1f}, GptqRounding.quantize(w, List.of(group(h, 1)), 2, false, false));
+    assertArrayEquals(new float[]{1f, 0f, 1f}, GptqRounding.quantize(w, List.of(group(h, 1)), 2, false, 2));
   }
 
   @Test void zerosStayZeroAndTheOutputErrorFallsOnACorrelatedProblem() {
@@ -46,7 +46,7 @@ class GptqRoundingTest {
     for (int i = 0; i < w.length; i++) w[i] = i % 3 == 0 ? 0f : (float) rnd.nextGaussian();   // a third pruned
     for (boolean perChannel : new boolean[]{false, true}) {
       float[] near = Quantizer.quantizeWeights(w, rows, 3, perChannel, 9);
-      float[] gptq = GptqRounding.quantize(w, List.of(group(xtx, rows)), 3, perChannel, true);
+      float[] gptq = GptqRounding.quantize(w, List.of(group(xtx, rows)), 3, perChannel, 9);
       double errNear = 0, errGptq = 0;
       for (int r = 0; r < rows; r++) {
         errNear += outputError(xtx, d, w, near, r);
@@ -76,7 +76,7 @@ class GptqRoundingTest {
     var e = assertThrows(IllegalArgumentException.class, () -> new GptqRounding.RowGroup(new double[]{1, 0, 0}, 2, 1));
     assertEquals("GPTQ: XᵀX has 3 values, expected 2×2", e.getMessage());
     e = assertThrows(IllegalArgumentException.class,
-        () -> GptqRounding.quantize(new float[5], List.of(new GptqRounding.RowGroup(new double[]{1, 0, 0, 1}, 2, 2)), 4, false, false));
+        () -> GptqRounding.quantize(new float[5], List.of(new GptqRounding.RowGroup(new double[]{1, 0, 0, 1}, 2, 2)), 4, false, 9));
     assertEquals("GPTQ: the row groups cover 4 weights, the layer has 5", e.getMessage());
   }
 
