@@ -107,7 +107,8 @@ public final class BenchEvalCommand implements Callable<Integer> {
    * plan, which only changes values.
    */
   static void compressInPlace(ExecutableNetwork exec, Config cfg, Dataset calibration, int bits, double prune) {
-    CompressionSettings cs = CompressionSettings.from(cfg);
+    // base reconstruction inputs: this measures the evaluation path, whatever the compressor fits to
+    CompressionSettings cs = CompressionSettings.from(cfg).withReconstructionInputs("base");
     exec.restoreBase();
     exec.clearActivationQuant();
     Network net = exec.network();

@@ -111,31 +111,36 @@ public final class Calibration {
    * padding; for a dense layer (rank-2 input) one row per image, viewed as [C, block] with C = F / block.
    */
   synchronized Patches patches(String layer, int kh, int kw, int stride, int pad, int block, int points, long seed) {
-    return patches.computeIfAbsent(layer, l -> {
-      INDArray a = input(l);
-      float[] d = Tensors.floats(a);
-      int n = (int) a.size(0);
-      if (a.rank() == 2) {
-        int f = (int) a.size(1);
-        return new Patches(d, n, f / block, block);
+    return patches.computeIfAbsent(layer, l -> samplePatches(input(l), l, kh, kw, stride, pad, block, points, seed));
+  }
+
+  /**
+   * {@link #patches} of any input of the layer's shape: the same images and output positions (the positions depend
+   * only on the layer's name, the seed and the shape), so rows of two inputs of one layer are paired sample by sample.
+   */
+  static Patches samplePatches(INDArray a, String layer, int kh, int kw, int stride, int pad, int block, int points, long seed) {
+    float[] d = Tensors.floats(a);
+    int n = (int) a.size(0);
+    if (a.rank() == 2) {
+      int f = (int) a.size(1);
+      return new Patches(d, n, f / block, block);
+    }
+    int c = (int) a.size(1), h = (int) a.size(2), w = (int) a.size(3);
+    int e = (h + 2 * pad - kh) / stride + 1, fo = (w + 2 * pad - kw) / stride + 1, k = kh * kw;
+    Random rnd = new Random(seed ^ layer.hashCode());
+    float[] x = new float[n * points * c * k];
+    int row = 0;
+    for (int i = 0; i < n; i++)
+      for (int p = 0; p < points; p++, row++) {
+        int oy = rnd.nextInt(e), ox = rnd.nextInt(fo);
+        for (int ch = 0; ch < c; ch++)
+          for (int ky = 0; ky < kh; ky++)
+            for (int kx = 0; kx < kw; kx++) {
+              int iy = oy * stride - pad + ky, ix = ox * stride - pad + kx;
+              if (iy >= 0 && iy < h && ix >= 0 && ix < w)
+                x[((row * c + ch) * kh + ky) * kw + kx] = d[((i * c + ch) * h + iy) * w + ix];
+            }
       }
-      int c = (int) a.size(1), h = (int) a.size(2), w = (int) a.size(3);
-      int e = (h + 2 * pad - kh) / stride + 1, fo = (w + 2 * pad - kw) / stride + 1, k = kh * kw;
-      Random rnd = new Random(seed ^ l.hashCode());
-      float[] x = new float[n * points * c * k];
-      int row = 0;
-      for (int i = 0; i < n; i++)
-        for (int p = 0; p < points; p++, row++) {
-          int oy = rnd.nextInt(e), ox = rnd.nextInt(fo);
-          for (int ch = 0; ch < c; ch++)
-            for (int ky = 0; ky < kh; ky++)
-              for (int kx = 0; kx < kw; kx++) {
-                int iy = oy * stride - pad + ky, ix = ox * stride - pad + kx;
-                if (iy >= 0 && iy < h && ix >= 0 && ix < w)
-                  x[((row * c + ch) * kh + ky) * kw + kx] = d[((i * c + ch) * h + iy) * w + ix];
-              }
-        }
-      return new Patches(x, n * points, c, k);
-    });
+    return new Patches(x, n * points, c, k);
   }
 }

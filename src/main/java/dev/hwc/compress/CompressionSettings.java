@@ -10,12 +10,19 @@ import java.util.List;
  */
 public record CompressionSettings(List<String> algorithms, double minRatio, double maxRatio, int minBits, int maxBits,
                                   boolean pinFirstLast8Bit, boolean perChannelWeights, int clipBelowBits,
-                                  String weightRounding, String activationRange, double activationPercentile,
+                                  String weightRounding, String reconstructionInputs, String activationRange, double activationPercentile,
                                   int calibrationImages, int pointsPerMap, double ridge, long seed,
                                   boolean batchNormRecalibration) {
 
   /** Values of {@code hwc.compress.weight-rounding}: round-to-nearest, or {@link GptqRounding}. */
   public static final List<String> WEIGHT_ROUNDINGS = List.of("nearest", "gptq");
+
+  /**
+   * Values of {@code hwc.compress.reconstruction-inputs}: the inputs whose statistics the reconstructing steps
+   * (ObsReconstruction, ChannelReconstruction, GPTQ) fit to — the base network's, or those the compressed layers
+   * before each layer produce, with a least-squares refit of every layer's kept weights ({@link Compressor}).
+   */
+  public static final List<String> RECONSTRUCTION_INPUTS = List.of("base", "compressed");
 
   public CompressionSettings {
     algorithms = List.copyOf(algorithms);
@@ -28,6 +35,8 @@ public record CompressionSettings(List<String> algorithms, double minRatio, doub
       throw new IllegalArgumentException("hwc.compress.bits-range must lie in [" + LayerDecision.MIN_BITS + ", " + LayerDecision.MAX_BITS + "], was [" + minBits + ", " + maxBits + "]");
     if (!WEIGHT_ROUNDINGS.contains(weightRounding))
       throw new IllegalArgumentException("hwc.compress.weight-rounding must be " + String.join(" or ", WEIGHT_ROUNDINGS) + ", was '" + weightRounding + "'");
+    if (!RECONSTRUCTION_INPUTS.contains(reconstructionInputs))
+      throw new IllegalArgumentException("hwc.compress.reconstruction-inputs must be " + String.join(" or ", RECONSTRUCTION_INPUTS) + ", was '" + reconstructionInputs + "'");
     if (!activationRange.equals("max") && !activationRange.equals("percentile"))
       throw new IllegalArgumentException("hwc.compress.activation-range must be max or percentile, was '" + activationRange + "'");
     if (calibrationImages < 1) throw new IllegalArgumentException("hwc.compress.calibration.images must be >= 1, was " + calibrationImages);
@@ -44,7 +53,7 @@ public record CompressionSettings(List<String> algorithms, double minRatio, doub
     if (b.size() != 2) throw new IllegalArgumentException("hwc.compress.bits-range must be [min, max], was " + b);
     return new CompressionSettings(c.getStringList("algorithms"), r.get(0), r.get(1), b.get(0), b.get(1),
         c.getBoolean("pin-first-last-8bit"), c.getBoolean("per-channel-weights"), c.getInt("clip-below-bits"),
-        c.getString("weight-rounding"), c.getString("activation-range"), c.getDouble("activation-percentile"),
+        c.getString("weight-rounding"), c.getString("reconstruction-inputs"), c.getString("activation-range"), c.getDouble("activation-percentile"),
         c.getInt("calibration.images"), c.getInt("calibration.points-per-map"), c.getDouble("calibration.ridge"),
         c.getLong("calibration.seed"), c.getBoolean("batchnorm-recalibration"));
   }
@@ -52,31 +61,41 @@ public record CompressionSettings(List<String> algorithms, double minRatio, doub
   /** The shipped defaults (same values as conf/compress.conf), for tests and embedding. */
   public static CompressionSettings defaults() {
     return new CompressionSettings(Pruners.known().stream().filter(n -> !n.equals(Pruners.NONE)).toList(), 0, 0.8, 2, 8,
-        true, false, 9, "nearest", "max", 99.99, 256, 10, 1e-4, 7, true);
+        true, false, 9, "nearest", "base", "max", 99.99, 256, 10, 1e-4, 7, true);
   }
 
   public CompressionSettings withPinFirstLast8Bit(boolean pin) {
     return new CompressionSettings(algorithms, minRatio, maxRatio, minBits, maxBits, pin, perChannelWeights, clipBelowBits,
-        weightRounding, activationRange, activationPercentile, calibrationImages, pointsPerMap, ridge, seed, batchNormRecalibration);
+        weightRounding, reconstructionInputs, activationRange, activationPercentile, calibrationImages, pointsPerMap, ridge, seed, batchNormRecalibration);
   }
 
   public CompressionSettings withBatchNormRecalibration(boolean on) {
     return new CompressionSettings(algorithms, minRatio, maxRatio, minBits, maxBits, pinFirstLast8Bit, perChannelWeights, clipBelowBits,
-        weightRounding, activationRange, activationPercentile, calibrationImages, pointsPerMap, ridge, seed, on);
+        weightRounding, reconstructionInputs, activationRange, activationPercentile, calibrationImages, pointsPerMap, ridge, seed, on);
   }
 
   public CompressionSettings withCalibrationImages(int images) {
     return new CompressionSettings(algorithms, minRatio, maxRatio, minBits, maxBits, pinFirstLast8Bit, perChannelWeights, clipBelowBits,
-        weightRounding, activationRange, activationPercentile, images, pointsPerMap, ridge, seed, batchNormRecalibration);
+        weightRounding, reconstructionInputs, activationRange, activationPercentile, images, pointsPerMap, ridge, seed, batchNormRecalibration);
   }
 
   public CompressionSettings withPerChannelWeights(boolean perChannel) {
     return new CompressionSettings(algorithms, minRatio, maxRatio, minBits, maxBits, pinFirstLast8Bit, perChannel, clipBelowBits,
-        weightRounding, activationRange, activationPercentile, calibrationImages, pointsPerMap, ridge, seed, batchNormRecalibration);
+        weightRounding, reconstructionInputs, activationRange, activationPercentile, calibrationImages, pointsPerMap, ridge, seed, batchNormRecalibration);
   }
 
   public CompressionSettings withWeightRounding(String rounding) {
     return new CompressionSettings(algorithms, minRatio, maxRatio, minBits, maxBits, pinFirstLast8Bit, perChannelWeights, clipBelowBits,
-        rounding, activationRange, activationPercentile, calibrationImages, pointsPerMap, ridge, seed, batchNormRecalibration);
+        rounding, reconstructionInputs, activationRange, activationPercentile, calibrationImages, pointsPerMap, ridge, seed, batchNormRecalibration);
+  }
+
+  public CompressionSettings withReconstructionInputs(String inputs) {
+    return new CompressionSettings(algorithms, minRatio, maxRatio, minBits, maxBits, pinFirstLast8Bit, perChannelWeights, clipBelowBits,
+        weightRounding, inputs, activationRange, activationPercentile, calibrationImages, pointsPerMap, ridge, seed, batchNormRecalibration);
+  }
+
+  /** Whether each layer is reconstructed from the inputs the compressed layers before it produce. */
+  public boolean reconstructFromCompressedInputs() {
+    return reconstructionInputs.equals("compressed");
   }
 }

@@ -30,6 +30,15 @@ import java.util.TreeMap;
  * back to FilterL1 on the layer's own outputs when the layer decides them, else prunes nothing. Its ratio is taken of
  * the input channels still alive. Activation ranges and reconstruction targets come from the base network's
  * calibration inputs.
+ *
+ * <p>Reconstruction inputs ({@code hwc.compress.reconstruction-inputs}). By default every reconstructing step fits a
+ * layer to the base network's inputs (statistics computed once per layer). With {@code compressed} a session takes,
+ * before each layer, that layer's input on the calibration images from the network as far as it is compressed
+ * ({@link UpstreamInputs}), quantized by the layer's own input quantizer, and fits the layer to the base layer's
+ * outputs from those inputs: ObsReconstruction, ChannelReconstruction and GPTQ use these statistics, and every other
+ * pruner's kept weights (its zeros fixed) are refit to them by least squares ({@link ObsReconstruction#refit}). Each
+ * layer so takes over what the compressed layers before it lost, as far as a linear refit can (sequential
+ * reconstruction, as in OBC/SparseGPT).
  */
 public final class Compressor {
   private final ModelGraph graph;
@@ -38,7 +47,22 @@ public final class Compressor {
   private final CompressionSettings settings;
   private final Map<String, float[]> baseWeights = new HashMap<>();
   private final Map<String, ChannelReconstruction.Gram> grams = new HashMap<>();
-  private final Map<String, double[][]> depthwiseGrams = new HashMap<>();
+  private final Map<String, DepthwiseGram> depthwiseGrams = new HashMap<>();
+
+  /**
+   * A layer's input on the calibration images (the images, order and shape of {@link Calibration#input}) in the
+   * network as far as a session has compressed it: the layers stepped so far compressed, their inputs quantized,
+   * the rest as the base.
+   */
+  public interface UpstreamInputs {
+    INDArray inputs(String layer, CompressedModel upstream);
+  }
+
+  /**
+   * Per channel of a depthwise conv, [k, k] each: X̃ᵀX̃ of the inputs the layer is fitted on, and X̃ᵀX with the base
+   * inputs X (the targets' statistics: X̃ᵀX·w_base); the same arrays when X̃ is the base input.
+   */
+  private record DepthwiseGram(double[][] xtx, double[][] cross) {}
 
   public Compressor(ModelGraph graph, Map<String, INDArray> baseParams, Calibration calibration, CompressionSettings settings) {
     this.graph = graph;
@@ -108,17 +132,51 @@ public final class Compressor {
             + settings.minBits() + ", " + settings.maxBits() + "]");
   }
 
-  /** Validates and applies a whole plan. */
+  /** Validates and applies a whole plan (base reconstruction inputs). */
   public CompressedModel apply(CompressionPlan plan) {
+    return apply(plan, null);
+  }
+
+  /** Validates and applies a whole plan; {@code upstream} as for {@link #session(UpstreamInputs)}. */
+  public CompressedModel apply(CompressionPlan plan, UpstreamInputs upstream) {
     validate(plan);
-    Session s = session();
+    Session s = session(upstream);
     for (CompressionPlan.LayerPlan lp : plan.layers()) s.step(lp.layer(), lp.decision());
     return s.finish();
   }
 
   /** A layer-by-layer application, for the search: {@link Session#step} each layer in topological order, then finish. */
   public Session session() {
-    return new Session();
+    return session(null);
+  }
+
+  /**
+   * {@link #session()}; {@code upstream} gives the layers' inputs when the settings ask for compressed reconstruction
+   * inputs (required then, unused otherwise).
+   */
+  public Session session(UpstreamInputs upstream) {
+    if (settings.reconstructFromCompressedInputs() && upstream == null)
+      throw new IllegalStateException("hwc.compress.reconstruction-inputs = compressed: this compressor has no network to take the"
+          + " compressed layers' outputs from (build it with PlanInstaller)");
+    return new Session(settings.reconstructFromCompressedInputs() ? upstream : null);
+  }
+
+  /**
+   * Per channel of [n, C, k] patches (C-order), Σ_rows a_i·b_j [k, k]: XᵀX when a = b, the cross statistics of two
+   * inputs sampled at the same positions otherwise.
+   */
+  private static double[][] channelGrams(float[] a, float[] b, int n, int c, int k) {
+    double[][] h = new double[c][k * k];
+    for (int row = 0; row < n; row++)
+      for (int ch = 0; ch < c; ch++) {
+        int at = (row * c + ch) * k;
+        for (int i = 0; i < k; i++) {
+          double ai = a[at + i];
+          if (ai == 0) continue;
+          for (int j = 0; j < k; j++) h[ch][i * k + j] += ai * b[at + j];
+        }
+      }
+    return h;
   }
 
   /** One plan being applied. Not thread-safe; one per episode. */
@@ -130,9 +188,14 @@ public final class Compressor {
     private final Map<String, LayerDecision> requested = new LinkedHashMap<>();   // as the plan says
     private final Map<String, LayerDecision> decisions = new LinkedHashMap<>();   // as applied (bits pinned)
     private final Map<String, String> applied = new HashMap<>();
+    private final UpstreamInputs upstream;                             // null: fit to the base inputs
+    private final Map<String, ChannelReconstruction.Gram> ownGrams = new HashMap<>();   // compressed-input statistics
+    private final Map<String, DepthwiseGram> ownDepthwiseGrams = new HashMap<>();
+    private final Map<String, float[]> quantized = new HashMap<>();   // layer -> quantized weights, until they change
     private boolean finished;
 
-    private Session() {
+    private Session(UpstreamInputs upstream) {
+      this.upstream = upstream;
       for (DependencyGroup g : graph.groups()) alive.put(g.id(), Tensors.range(g.channels()));
       for (Layer l : graph.layers()) {
         w.put(l.name(), baseWeights.get(l.name()).clone());
@@ -151,6 +214,12 @@ public final class Compressor {
         }
     }
 
+    /** Replaces a layer's thinned weights (and forgets their quantized form). */
+    private void setWeights(String layer, float[] weights) {
+      w.put(layer, weights);
+      quantized.remove(layer);
+    }
+
     /** Prunes one layer (the next in topological order) and returns its stats so far. */
     public LayerStats step(String layer, LayerDecision decision) {
       if (finished) throw new IllegalStateException("session already finished");
@@ -167,9 +236,37 @@ public final class Compressor {
       requested.put(layer, decision);
       if (settings.pinFirstLast8Bit() && (l.index() == 0 || l.index() == graph.layers().size() - 1))
         decision = new LayerDecision(decision.pruneRatio(), decision.algorithm(), 8, 8);
+      if (upstream != null) fitToCompressedInputs(l, decision.activationBits());
       decisions.put(layer, decision);
-      applied.put(layer, prune(l, decision));
+      String done = prune(l, decision);
+      applied.put(layer, done);
+      if (upstream != null && !done.equals("ObsReconstruction") && !done.equals("ChannelReconstruction"))
+        setWeights(layer, ObsReconstruction.refit(obsBlocks(l), w.get(layer)));
       return stats(l);
+    }
+
+    /**
+     * The statistics this session fits layer l to: its input in the network compressed so far (the base input before
+     * the first step), quantized with {@code activationBits} as its input quantizer will be, sampled at the base
+     * patches' positions; targets the base layer's outputs on the base inputs.
+     */
+    private void fitToCompressedInputs(Layer l, int activationBits) {
+      INDArray in = decisions.isEmpty() ? calibration.input(l.name()) : upstream.inputs(l.name(), assemble());
+      ActivationQuant aq = activationQuant(l, activationBits);
+      Calibration.Patches base = basePatches(l);
+      Calibration.Patches p = Calibration.samplePatches(in, l.name(), l.shape().r(), l.shape().s(), l.shape().stride(),
+          l.shape().pad(), graph.inputBlock(l.name()), settings.pointsPerMap(), settings.seed());
+      if (p.n() != base.n() || p.x().length != base.x().length)
+        throw new IllegalStateException("compressed inputs of " + l.name() + ": " + p.n() + " samples of " + p.x().length / Math.max(1, p.n())
+            + " values, the base has " + base.n() + " of " + base.x().length / Math.max(1, base.n()));
+      float[] xq = new float[p.x().length];
+      for (int i = 0; i < xq.length; i++) xq[i] = aq.apply(p.x()[i]);
+      if (l.kind() == LayerKind.DEPTHWISE_CONV) {
+        ownDepthwiseGrams.put(l.name(), new DepthwiseGram(channelGrams(xq, xq, p.n(), p.channels(), p.k()),
+            channelGrams(xq, base.x(), p.n(), p.channels(), p.k())));
+      } else {
+        ownGrams.put(l.name(), ChannelReconstruction.Gram.of(xq, baseOutputs(l, base), p.n(), p.channels(), p.k(), l.shape().m()));
+      }
     }
 
     private String prune(Layer l, LayerDecision d) {
@@ -181,11 +278,12 @@ public final class Compressor {
         float[] mask = Tensors.floats(fp.mask(Tensors.array(w.get(l.name()), shape), d.pruneRatio(), norms));
         float[] wl = w.get(l.name());
         for (int i = 0; i < wl.length; i++) wl[i] *= mask[i];
+        quantized.remove(l.name());
         return fp.name();
       }
       if (p instanceof FilterPruner filter) return pruneFilters(l, filter, d.pruneRatio()) ? filter.name() : Pruners.NONE;
       if (p instanceof ObsReconstruction obs) {
-        w.put(l.name(), obs.prune(obsBlocks(l), d.pruneRatio()));
+        setWeights(l.name(), obs.prune(obsBlocks(l), d.pruneRatio()));
         return obs.name();
       }
       ChannelReconstruction cr = (ChannelReconstruction) p;
@@ -209,22 +307,35 @@ public final class Compressor {
       ChannelReconstruction.Result r = cr.reconstruct(Tensors.array(w.get(l.name()), coarseShape(l)), ratio, g,
           alive.get(in.id()), outputAlive(l), settings.ridge());
       removeChannels(in, r.keptChannels());
-      w.put(l.name(), Tensors.floats(r.weights()));
+      setWeights(l.name(), Tensors.floats(r.weights()));
     }
 
-    /** XᵀX and XᵀY of the base layer's sampled patches and outputs (without bias), over all its channels; cached. */
+    /**
+     * XᵀX and XᵀY over all the layer's channels, Y the base layer's outputs (without bias) on the base inputs: X the
+     * base layer's sampled patches (cached per layer), or this session's compressed inputs of the layer.
+     */
     private ChannelReconstruction.Gram gram(Layer l) {
+      ChannelReconstruction.Gram own = ownGrams.get(l.name());
+      if (own != null) return own;
       synchronized (grams) {
         return grams.computeIfAbsent(l.name(), name -> {
-          Calibration.Patches p = calibration.patches(name, l.shape().r(), l.shape().s(), l.shape().stride(), l.shape().pad(),
-              graph.inputBlock(name), settings.pointsPerMap(), settings.seed());
-          int o = l.shape().m(), d = p.channels() * p.k();
-          INDArray x = Nd4j.create(p.x(), new long[]{p.n(), d}, 'c');
-          INDArray wt = Nd4j.create(baseWeights.get(name), new long[]{o, d}, 'c');
-          float[] y = Tensors.floats(x.mmul(wt.transpose()));
-          return ChannelReconstruction.Gram.of(p.x(), y, p.n(), p.channels(), p.k(), o);
+          Calibration.Patches p = basePatches(l);
+          return ChannelReconstruction.Gram.of(p.x(), baseOutputs(l, p), p.n(), p.channels(), p.k(), l.shape().m());
         });
       }
+    }
+
+    private Calibration.Patches basePatches(Layer l) {
+      return calibration.patches(l.name(), l.shape().r(), l.shape().s(), l.shape().stride(), l.shape().pad(),
+          graph.inputBlock(l.name()), settings.pointsPerMap(), settings.seed());
+    }
+
+    /** The base layer's outputs (without bias) on its sampled base patches, [n, O]. */
+    private float[] baseOutputs(Layer l, Calibration.Patches p) {
+      int o = l.shape().m(), d = p.channels() * p.k();
+      INDArray x = Nd4j.create(p.x(), new long[]{p.n(), d}, 'c');
+      INDArray wt = Nd4j.create(baseWeights.get(l.name()), new long[]{o, d}, 'c');
+      return Tensors.floats(x.mmul(wt.transpose()));
     }
 
     /**
@@ -237,10 +348,11 @@ public final class Compressor {
       if (l.kind() == LayerKind.DEPTHWISE_CONV) {
         int k = l.shape().r() * l.shape().s();
         float[] wb = baseWeights.get(l.name());
+        double[][] cross = depthwiseGram(l).cross();
         List<ObsReconstruction.Block> blocks = new ArrayList<>();
         for (int f = 0; f < out.length; f++) {
-          double[] h = groups.get(f).xtx(), t = new double[k];
-          for (int i = 0; i < k; i++) for (int j = 0; j < k; j++) t[i] += h[i * k + j] * wb[out[f] * k + j];
+          double[] h = groups.get(f).xtx(), c = cross[out[f]], t = new double[k];
+          for (int i = 0; i < k; i++) for (int j = 0; j < k; j++) t[i] += c[i * k + j] * wb[out[f] * k + j];
           blocks.add(new ObsReconstruction.Block(h, k, new double[][]{t}));
         }
         return blocks;
@@ -260,7 +372,7 @@ public final class Compressor {
      */
     private List<GptqRounding.RowGroup> rowGroups(Layer l) {
       if (l.kind() == LayerKind.DEPTHWISE_CONV) {
-        double[][] perChannel = depthwiseGram(l);
+        double[][] perChannel = depthwiseGram(l).xtx();
         int k = l.shape().r() * l.shape().s();
         List<GptqRounding.RowGroup> groups = new ArrayList<>();
         for (int c : outputAlive(l)) groups.add(new GptqRounding.RowGroup(perChannel[c], k, 1));
@@ -271,24 +383,15 @@ public final class Compressor {
       return List.of(new GptqRounding.RowGroup(LeastSquares.subMatrix(g.xtx(), g.channels() * g.k(), idx), idx.length, outputAlive(l).length));
     }
 
-    /** Per channel c of a depthwise conv, XᵀX [k, k] of its sampled input patches; cached. */
-    private double[][] depthwiseGram(Layer l) {
+    /** A depthwise conv's per-channel statistics: of the base patches (cached per layer), or this session's own. */
+    private DepthwiseGram depthwiseGram(Layer l) {
+      DepthwiseGram own = ownDepthwiseGrams.get(l.name());
+      if (own != null) return own;
       synchronized (depthwiseGrams) {
         return depthwiseGrams.computeIfAbsent(l.name(), name -> {
-          Calibration.Patches p = calibration.patches(name, l.shape().r(), l.shape().s(), l.shape().stride(), l.shape().pad(),
-              graph.inputBlock(name), settings.pointsPerMap(), settings.seed());
-          int c = p.channels(), k = p.k();
-          double[][] h = new double[c][k * k];
-          for (int row = 0; row < p.n(); row++)
-            for (int ch = 0; ch < c; ch++) {
-              int at = (row * c + ch) * k;
-              for (int i = 0; i < k; i++) {
-                double xi = p.x()[at + i];
-                if (xi == 0) continue;
-                for (int j = 0; j < k; j++) h[ch][i * k + j] += xi * p.x()[at + j];
-              }
-            }
-          return h;
+          Calibration.Patches p = basePatches(l);
+          double[][] h = channelGrams(p.x(), p.x(), p.n(), p.channels(), p.k());
+          return new DepthwiseGram(h, h);
         });
       }
     }
@@ -308,13 +411,13 @@ public final class Compressor {
       for (Consumer c : g.consumers()) {
         Layer cl = graph.layer(c.layer());
         long[] s = coarseShape(cl);
-        w.put(cl.name(), Tensors.select(w.get(cl.name()), s, 1, keepPos));
+        setWeights(cl.name(), Tensors.select(w.get(cl.name()), s, 1, keepPos));
       }
       alive.put(g.id(), now);
     }
 
     private void shrinkRows(Layer l, int[] keepPos) {
-      w.put(l.name(), Tensors.select(w.get(l.name()), coarseShape(l), 0, keepPos));
+      setWeights(l.name(), Tensors.select(w.get(l.name()), coarseShape(l), 0, keepPos));
       if (b.containsKey(l.name())) b.put(l.name(), Tensors.select(b.get(l.name()), new long[]{b.get(l.name()).length}, 0, keepPos));
     }
 
@@ -375,15 +478,24 @@ public final class Compressor {
         throw new IllegalArgumentException("plan has decisions for " + decisions.size() + " of " + graph.layers().size()
             + " layers; missing '" + graph.layers().get(decisions.size()).name() + "'");
       finished = true;
+      return assemble();
+    }
+
+    /**
+     * The model as far as it is decided: the stepped layers compressed (quantized weights, input quantization), the
+     * others as the base with the channels removed so far. After the last step, the session's result.
+     */
+    private CompressedModel assemble() {
       List<LayerStats> stats = new ArrayList<>();
       List<ActivationQuant> aq = new ArrayList<>();
       Map<String, float[]> wq = new HashMap<>();
       for (Layer l : graph.layers()) {
         LayerDecision d = decisions.get(l.name());
-        long[] s = coarseShape(l);
-        wq.put(l.name(), settings.weightRounding().equals("gptq")
-            ? GptqRounding.quantize(w.get(l.name()), rowGroups(l), d.weightBits(), settings.perChannelWeights(), settings.clipBelowBits())
-            : Quantizer.quantizeWeights(w.get(l.name()), (int) s[0], d.weightBits(), settings.perChannelWeights(), settings.clipBelowBits()));
+        if (d == null) {
+          wq.put(l.name(), w.get(l.name()));
+          continue;
+        }
+        wq.put(l.name(), quantizedWeights(l));
         aq.add(activationQuant(l, d.activationBits()));
         stats.add(stats(l));
       }
@@ -436,6 +548,17 @@ public final class Compressor {
           .map(e -> new CompressionPlan.LayerPlan(e.getKey(), e.getValue())).toList()),
           Collections.unmodifiableMap(eval), List.copyOf(aq), thinnedNodes(), Collections.unmodifiableMap(thin), List.copyOf(stats),
           Collections.unmodifiableMap(kept), Collections.unmodifiableMap(keptBatchNorm));
+    }
+
+    /** The layer's weights on their grid (computed once until they change). */
+    private float[] quantizedWeights(Layer l) {
+      return quantized.computeIfAbsent(l.name(), name -> {
+        LayerDecision d = decisions.get(name);
+        long[] s = coarseShape(l);
+        return settings.weightRounding().equals("gptq")
+            ? GptqRounding.quantize(w.get(name), rowGroups(l), d.weightBits(), settings.perChannelWeights(), settings.clipBelowBits())
+            : Quantizer.quantizeWeights(w.get(name), (int) s[0], d.weightBits(), settings.perChannelWeights(), settings.clipBelowBits());
+      });
     }
 
     private ActivationQuant activationQuant(Layer l, int bits) {

@@ -15,11 +15,14 @@ public final class PlanInstaller {
   private final ExecutableNetwork exec;
   private final Compressor compressor;
   private final BatchNormRecalibration recalibration;
+  private final Compressor.UpstreamInputs upstream;   // null unless hwc.compress.reconstruction-inputs = compressed
 
-  private PlanInstaller(ExecutableNetwork exec, Compressor compressor, BatchNormRecalibration recalibration) {
+  private PlanInstaller(ExecutableNetwork exec, Compressor compressor, BatchNormRecalibration recalibration,
+                        Compressor.UpstreamInputs upstream) {
     this.exec = exec;
     this.compressor = compressor;
     this.recalibration = recalibration;
+    this.upstream = upstream;
   }
 
   /**
@@ -30,13 +33,24 @@ public final class PlanInstaller {
     ExecutableNetwork exec = ExecutableNetwork.withActivationQuantization(base);
     Compressor compressor = new Compressor(ModelGraph.of(base), base.params(),
         Calibration.collect(exec, calibration, settings.calibrationImages(), batchSize), settings);
-    return new PlanInstaller(exec, compressor, BatchNormRecalibration.of(settings, base, calibration, batchSize));
+    return new PlanInstaller(exec, compressor, BatchNormRecalibration.of(settings, base, calibration, batchSize),
+        settings.reconstructFromCompressedInputs() ? CompressedInputs.of(base, calibration, settings, batchSize) : null);
   }
 
   /** The evaluation form every plan is written into. */
   public ExecutableNetwork exec() { return exec; }
 
   public Compressor compressor() { return compressor; }
+
+  /** A layer-by-layer compression of one plan, with the reconstruction inputs the settings ask for. */
+  public Compressor.Session session() {
+    return compressor.session(upstream);
+  }
+
+  /** A whole plan applied, with the reconstruction inputs the settings ask for (not installed). */
+  public CompressedModel compress(CompressionPlan plan) {
+    return compressor.apply(plan, upstream);
+  }
 
   /** Writes {@code m} (a compressor's output) into {@link #exec()}, BatchNorm statistics re-estimated; returns it as installed. */
   public CompressedModel install(CompressedModel m) {
@@ -45,6 +59,6 @@ public final class PlanInstaller {
 
   /** {@link #install(CompressedModel)} of the whole plan applied at once. */
   public CompressedModel install(CompressionPlan plan) {
-    return install(compressor.apply(plan));
+    return install(compress(plan));
   }
 }

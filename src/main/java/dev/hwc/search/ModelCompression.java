@@ -89,7 +89,7 @@ public final class ModelCompression implements CompressionBackend {
   private record OpenSession(Compressor.Session session, int steps) {}
 
   @Override public List<LayerOutcome> compressLayer(int episode, int step, LayerDecision d) {
-    if (step == 0) sessions.put(episode, new OpenSession(compressor.session(), 0));
+    if (step == 0) sessions.put(episode, new OpenSession(installer.session(), 0));
     OpenSession open = sessions.get(episode);
     if (open == null || open.steps() != step)
       throw new IllegalStateException("episode " + episode + ": layer step " + step + " out of order");
@@ -104,7 +104,7 @@ public final class ModelCompression implements CompressionBackend {
   @Override public Accuracy evaluate(int episode, CompressionPlan plan) {
     // The episode's session already holds every step; a plan from elsewhere (a cluster worker) is applied afresh.
     OpenSession open = sessions.remove(episode);
-    CompressedModel m = open != null && open.steps() == graph.layers().size() ? open.session().finish() : compressor.apply(plan);
+    CompressedModel m = open != null && open.steps() == graph.layers().size() ? open.session().finish() : installer.compress(plan);
     // The baseline (measured once, on the base weights) must be known before the plan overwrites them.
     Evaluator.EarlyRejection early = evaluation.earlyRejection(baselineAccuracy(), maxLossPoints);
     installer.install(m);

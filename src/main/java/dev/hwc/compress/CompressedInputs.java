@@ -1,0 +1,46 @@
+package dev.hwc.compress;
+
+import dev.hwc.data.Dataset;
+import dev.hwc.model.ExecutableNetwork;
+import dev.hwc.model.Network;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The compressor's {@link Compressor.UpstreamInputs} on an executable form of its own: writes the model as far as a
+ * session has compressed it, re-estimates its BatchNorm statistics as an evaluation would
+ * ({@link BatchNormRecalibration}), and reads the layer's input on the calibration images, in the batches
+ * {@link Calibration#collect} used. One call at a time: the search's episodes in flight share it, and it never
+ * touches the network the evaluations run on.
+ */
+public final class CompressedInputs implements Compressor.UpstreamInputs {
+  private final ExecutableNetwork exec;
+  private final BatchNormRecalibration recalibration;
+  private final List<INDArray> batches;
+
+  private CompressedInputs(ExecutableNetwork exec, BatchNormRecalibration recalibration, List<INDArray> batches) {
+    this.exec = exec;
+    this.recalibration = recalibration;
+    this.batches = batches;
+  }
+
+  /** On the first {@code settings.calibrationImages()} images of {@code calibration}, as {@link PlanInstaller#of}. */
+  public static CompressedInputs of(Network base, Dataset calibration, CompressionSettings settings, int batchSize) {
+    int n = Math.min(settings.calibrationImages(), calibration.size());
+    if (n < 1) throw new IllegalArgumentException("calibration set '" + calibration.name() + "' is empty");
+    List<INDArray> batches = new ArrayList<>();
+    for (int from = 0; from < n; from += batchSize) batches.add(calibration.batch(from, Math.min(n, from + batchSize)));
+    return new CompressedInputs(ExecutableNetwork.withActivationQuantization(base),
+        BatchNormRecalibration.of(settings, base, calibration, batchSize), List.copyOf(batches));
+  }
+
+  @Override public synchronized INDArray inputs(String layer, CompressedModel upstream) {
+    recalibration.install(upstream, exec);
+    List<INDArray> parts = new ArrayList<>();
+    for (INDArray b : batches) parts.add(exec.activations(layer, b).dup());
+    return parts.size() == 1 ? parts.get(0) : Nd4j.concat(0, parts.toArray(new INDArray[0]));
+  }
+}
