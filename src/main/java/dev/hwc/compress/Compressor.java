@@ -179,6 +179,9 @@ public final class Compressor {
     return h;
   }
 
+  /** Fewest calibration samples per input of a row for a layer to be refit to its compressed inputs. */
+  static final int MIN_SAMPLES_PER_INPUT = 4;
+
   /** One plan being applied. Not thread-safe; one per episode. */
   public final class Session {
     private final Map<Integer, int[]> alive = new HashMap<>();      // group id -> kept original channel indices
@@ -236,11 +239,11 @@ public final class Compressor {
       requested.put(layer, decision);
       if (settings.pinFirstLast8Bit() && (l.index() == 0 || l.index() == graph.layers().size() - 1))
         decision = new LayerDecision(decision.pruneRatio(), decision.algorithm(), 8, 8);
-      if (upstream != null) fitToCompressedInputs(l, decision.activationBits());
+      boolean fit = upstream != null && fitToCompressedInputs(l, decision.activationBits());
       decisions.put(layer, decision);
       String done = prune(l, decision);
       applied.put(layer, done);
-      if (upstream != null && !done.equals("ObsReconstruction") && !done.equals("ChannelReconstruction"))
+      if (fit && !done.equals("ObsReconstruction") && !done.equals("ChannelReconstruction"))
         setWeights(layer, ObsReconstruction.refit(obsBlocks(l), w.get(layer)));
       return stats(l);
     }
@@ -248,12 +251,17 @@ public final class Compressor {
     /**
      * The statistics this session fits layer l to: its input in the network compressed so far (the base input before
      * the first step), quantized with {@code activationBits} as its input quantizer will be, sampled at the base
-     * patches' positions; targets the base layer's outputs on the base inputs.
+     * patches' positions; targets the base layer's outputs on the base inputs. Not where the calibration has fewer
+     * than {@value #MIN_SAMPLES_PER_INPUT} samples per input of a row (a dense layer sees one per image): a refit there
+     * fits the calibration images' noise (lenet5's and vgg-small's classifiers); such a layer keeps the base statistics.
+     * @return whether the layer is fitted to its compressed inputs
      */
-    private void fitToCompressedInputs(Layer l, int activationBits) {
+    private boolean fitToCompressedInputs(Layer l, int activationBits) {
+      Calibration.Patches base = basePatches(l);
+      int rowInputs = l.kind() == LayerKind.DEPTHWISE_CONV ? base.k() : base.channels() * base.k();
+      if (base.n() < MIN_SAMPLES_PER_INPUT * rowInputs) return false;
       INDArray in = decisions.isEmpty() ? calibration.input(l.name()) : upstream.inputs(l.name(), assemble());
       ActivationQuant aq = activationQuant(l, activationBits);
-      Calibration.Patches base = basePatches(l);
       Calibration.Patches p = Calibration.samplePatches(in, l.name(), l.shape().r(), l.shape().s(), l.shape().stride(),
           l.shape().pad(), graph.inputBlock(l.name()), settings.pointsPerMap(), settings.seed());
       if (p.n() != base.n() || p.x().length != base.x().length)
@@ -267,6 +275,7 @@ public final class Compressor {
       } else {
         ownGrams.put(l.name(), ChannelReconstruction.Gram.of(xq, baseOutputs(l, base), p.n(), p.channels(), p.k(), l.shape().m()));
       }
+      return true;
     }
 
     private String prune(Layer l, LayerDecision d) {

@@ -26,5 +26,8 @@ class CompressionSettingsTest {
     e = assertThrows(IllegalArgumentException.class, () -> CompressionSettings.from(
         ConfigFactory.parseString("hwc.compress.weight-rounding = stochastic").withFallback(base)));
     assertEquals("hwc.compress.weight-rounding must be nearest or gptq, was 'stochastic'", e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> CompressionSettings.from(
+        ConfigFactory.parseString("hwc.compress.reconstruction-inputs = upstream").withFallback(base)));
+    assertEquals("hwc.compress.reconstruction-inputs must be base or compressed, was 'upstream'", e.getMessage());
   }
 }

@@ -78,7 +78,12 @@ final class EagerForward {
 
   /** The input of every prunable layer (for {@link Calibration}). */
   static Map<String, INDArray> layerInputs(List<Node> nodes, Map<String, INDArray> p, INDArray input) {
-    Map<String, INDArray> t = run(nodes, p, input, Map.of());
+    return layerInputs(nodes, p, input, Map.of());
+  }
+
+  /** The input of every prunable layer before its own quantization, layers in {@code quant} quantizing theirs. */
+  static Map<String, INDArray> layerInputs(List<Node> nodes, Map<String, INDArray> p, INDArray input, Map<String, ActivationQuant> quant) {
+    Map<String, INDArray> t = run(nodes, p, input, quant);
     Map<String, INDArray> in = new HashMap<>();
     for (Node n : nodes) {
       if (n instanceof Node.Conv2d c) in.put(c.name(), t.get(c.input()));

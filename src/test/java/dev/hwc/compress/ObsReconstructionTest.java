@@ -67,6 +67,18 @@ class ObsReconstructionTest {
     }
   }
 
+  @Test void refitSolvesEachRowOnItsNonZeroWeightsAndKeepsTheZeros() {
+    // H = 2I, λ = 1% of the mean diagonal = 0.02: a full row solves 2.02·w = t, a row with a zero only its kept weight
+    var block = new ObsReconstruction.Block(new double[]{2, 0, 0, 2}, 2, new double[][]{{4, 2}, {4, 2}});
+    float[] w = ObsReconstruction.refit(List.of(block), new float[]{1, 1, 0, 5});
+    assertArrayEquals(new float[]{(float) (4 / 2.02), (float) (2 / 2.02), 0, (float) (2 / 2.02)}, w, 1e-6f);
+    // correlated inputs: the kept weight takes over the zeroed one's part, (H_SS + λ)·w_S = t_S
+    var corr = new ObsReconstruction.Block(new double[]{1, 1, 1, 1}, 2, new double[][]{{3, 3}});
+    assertArrayEquals(new float[]{(float) (3 / 1.01), 0}, ObsReconstruction.refit(List.of(corr), new float[]{1, 0}), 1e-6f);
+    var e = assertThrows(IllegalArgumentException.class, () -> ObsReconstruction.refit(List.of(block), new float[]{1, 1, 1}));
+    assertEquals("ObsReconstruction.refit: 3 weights for rows of 2", e.getMessage());
+  }
+
   @Test void mismatchedStatisticsAreRefusedWithTheSizes() {
     var e = assertThrows(IllegalArgumentException.class, () -> new ObsReconstruction.Block(new double[]{1, 0, 0, 1}, 2, new double[][]{{1, 2, 3}}));
     assertEquals("ObsReconstruction: a target has 3 values, expected 2", e.getMessage());
