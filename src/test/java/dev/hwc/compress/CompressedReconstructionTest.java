@@ -6,6 +6,7 @@ import dev.hwc.model.ModelGraph;
 import dev.hwc.model.Network;
 import dev.hwc.model.ReferenceArchitectures;
 import org.junit.jupiter.api.Test;
+import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.util.ArrayList;
@@ -26,9 +27,9 @@ class CompressedReconstructionTest {
   }
 
   /** The upstream inputs from the eager reference on {@code images}, recording each request. */
-  private static Compressor.UpstreamInputs eager(List<org.nd4j.common.primitives.Pair<String, Integer>> asked, TestNetworks net, INDArray images) {
+  private static Compressor.UpstreamInputs eager(List<Pair<String, Integer>> asked, TestNetworks net, INDArray images) {
     return (layer, m) -> {
-      asked.add(org.nd4j.common.primitives.Pair.of(layer, m.activationQuant().size()));
+      asked.add(Pair.of(layer, m.activationQuant().size()));
       return EagerForward.layerInputs(net.nodes, m.evaluationParams(), images, quant(m)).get(layer);
     };
   }
@@ -39,29 +40,30 @@ class CompressedReconstructionTest {
     return new CompressionPlan(l);
   }
 
-  @Test void everyLayerAfterTheFirstIsFittedToTheNetworkCompressedUpToIt() {
+  @Test void eachLayerIsFittedToTheNetworkCompressedUpToItWhereTheCalibrationHasSamplesEnough() {
     TestNetworks net = TestNetworks.create("lenet5", 11);
     ModelGraph g = ModelGraph.of(net.nodes);
-    INDArray cal = TestNetworks.images(32, 1);
+    INDArray cal = TestNetworks.images(512, 1);
     Calibration calibration = new Calibration(EagerForward.layerInputs(net.nodes, net.params, cal));
     CompressionPlan p = plan(g, i -> new LayerDecision(0.5, "Magnitude", 4, 4));
-    List<org.nd4j.common.primitives.Pair<String, Integer>> asked = new ArrayList<>();
+    List<Pair<String, Integer>> asked = new ArrayList<>();
     CompressedModel m = new Compressor(g, net.params, calibration, COMPRESSED).apply(p, eager(asked, net, cal));
-    // conv1 reads the images (no request); layer i is asked for with the i layers before it quantized
-    assertEquals(List.of(org.nd4j.common.primitives.Pair.of("conv2", 1), org.nd4j.common.primitives.Pair.of("fc1", 2),
-        org.nd4j.common.primitives.Pair.of("fc2", 3), org.nd4j.common.primitives.Pair.of("fc3", 4)), asked);
+    // conv1 reads the images (no request); a later layer is asked for with the layers before it quantized; fc1 is
+    // not (512 images, one sample each, for 400 inputs a row: fewer than 4 per input), fc2 (120) and fc3 (84) are
+    assertEquals(List.of(Pair.of("conv2", 1), Pair.of("fc2", 3), Pair.of("fc3", 4)), asked);
+    CompressedModel base = new Compressor(g, net.params, calibration, CompressionSettings.defaults()).apply(p);
+    assertEquals(base.thinnedParams().get("fc1/W"), m.thinnedParams().get("fc1/W"));
+    assertNotEquals(base.thinnedParams().get("fc2/W"), m.thinnedParams().get("fc2/W"));
     // the refit keeps each pruner's zeros (and zeroes the weights of inputs that are 0 on every calibration image:
     // this random network's dead units), so at least the sparsity of fitting to the base inputs
-    CompressedModel base = new Compressor(g, net.params, calibration, CompressionSettings.defaults()).apply(p);
     for (int i = 0; i < m.stats().size(); i++)
       assertTrue(m.stats().get(i).nonZeroWeights() <= base.stats().get(i).nonZeroWeights(), m.stats().get(i).layer());
-    assertNotEquals(base.thinnedParams().get("fc1/W"), m.thinnedParams().get("fc1/W"));
   }
 
   @Test void laterLayersTakeOverWhatAnEarlierPrunedLayerLost() {
     TestNetworks net = TestNetworks.create("lenet5", 11);
     ModelGraph g = ModelGraph.of(net.nodes);
-    INDArray cal = TestNetworks.images(64, 1), held = TestNetworks.images(32, 2);
+    INDArray cal = TestNetworks.images(128, 1), held = TestNetworks.images(32, 2);
     Calibration calibration = new Calibration(EagerForward.layerInputs(net.nodes, net.params, cal));
     // conv1 loses 60% of its weights; nothing else is pruned, everything at 8 bits
     CompressionPlan p = plan(g, i -> i == 0 ? new LayerDecision(0.6, "Magnitude", 8, 8) : new LayerDecision(0, "none", 8, 8));
@@ -77,15 +79,19 @@ class CompressedReconstructionTest {
   @Test void theExecutableFormsInputsAreTheEagerReferences() {
     Network net = ReferenceArchitectures.create("lenet5", 5);
     ModelGraph g = ModelGraph.of(net);
-    Dataset images = ExecutableCompressionTest.randomImages(24, 1);
+    Dataset images = ExecutableCompressionTest.randomImages(64, 1);
     ExecutableNetwork exec = ExecutableNetwork.withActivationQuantization(net);
-    Calibration calibration = Calibration.collect(exec, images, 24, 16);
+    // batches of 48 over 64 images (one partial batch), as Calibration.collect cuts them
+    Calibration calibration = Calibration.collect(exec, images, 64, 48);
     CompressionPlan p = CompressorTest.mixedPlan(g, 1);
-    // batches of 16 over 24 images (one partial batch), as Calibration.collect cut them
     CompressedModel viaExec = new Compressor(g, net.params(), calibration, COMPRESSED)
-        .apply(p, CompressedInputs.of(net, images, COMPRESSED.withCalibrationImages(24), 16));
-    CompressedModel viaEager = new Compressor(g, net.params(), calibration, COMPRESSED).apply(p, (layer, m) ->
-        EagerForward.layerInputs(net.nodes(), m.evaluationParams(), images.batch(0, 24), quant(m)).get(layer));
+        .apply(p, CompressedInputs.of(net, images, COMPRESSED.withCalibrationImages(64), 48));
+    List<String> asked = new ArrayList<>();
+    CompressedModel viaEager = new Compressor(g, net.params(), calibration, COMPRESSED).apply(p, (layer, m) -> {
+      asked.add(layer);
+      return EagerForward.layerInputs(net.nodes(), m.evaluationParams(), images.batch(0, 64), quant(m)).get(layer);
+    });
+    assertEquals(List.of("conv2"), asked);   // 640 samples for conv2's 150 inputs a row; the dense layers have 64
     for (var e : viaEager.thinnedParams().entrySet()) {
       INDArray a = e.getValue(), b = viaExec.thinnedParams().get(e.getKey());
       assertTrue(a.sub(b).amaxNumber().doubleValue() <= 1e-3 * Math.max(1, a.amaxNumber().doubleValue()), e.getKey());
