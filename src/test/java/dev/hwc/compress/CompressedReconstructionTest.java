@@ -49,7 +49,7 @@ class CompressedReconstructionTest {
     List<Pair<String, Integer>> asked = new ArrayList<>();
     CompressedModel m = new Compressor(g, net.params, calibration, COMPRESSED).apply(p, eager(asked, net, cal));
     // conv1 reads the images (no request); a later layer is asked for with the layers before it quantized; fc1 is
-    // not (512 images, one sample each, for 400 inputs a row: fewer than 4 per input), fc2 (120) and fc3 (84) are
+    // not (512 images, one sample each, for 400 inputs a row: fewer than 2 per input), fc2 (120) and fc3 (84) are
     assertEquals(List.of(Pair.of("conv2", 1), Pair.of("fc2", 3), Pair.of("fc3", 4)), asked);
     CompressedModel base = new Compressor(g, net.params, calibration, CompressionSettings.defaults()).apply(p);
     assertEquals(base.thinnedParams().get("fc1/W"), m.thinnedParams().get("fc1/W"));
