@@ -40,8 +40,6 @@ public final class Calibration {
    * The executable form must be unmodified (base weights, no activation quantization).
    */
   public static Calibration collect(ExecutableNetwork base, Dataset calibration, int images, int batchSize) {
-    int n = Math.min(images, calibration.size());
-    if (n < 1) throw new IllegalArgumentException("calibration set '" + calibration.name() + "' is empty");
     List<String> layers = new ArrayList<>(), sources = new ArrayList<>();
     for (Node node : base.network().nodes()) {
       if (node instanceof Node.Conv2d c) { layers.add(c.name()); sources.add(c.input()); }
@@ -49,8 +47,8 @@ public final class Calibration {
     }
     List<String> distinct = sources.stream().distinct().toList();
     Map<String, List<INDArray>> parts = new HashMap<>();
-    for (int from = 0; from < n; from += batchSize) {
-      Map<String, INDArray> out = base.outputs(calibration.batch(from, Math.min(n, from + batchSize)), distinct);
+    for (INDArray batch : batches(calibration, images, batchSize)) {
+      Map<String, INDArray> out = base.outputs(batch, distinct);
       for (String s : distinct) parts.computeIfAbsent(s, k -> new ArrayList<>()).add(out.get(s).dup());
     }
     Map<String, INDArray> bySource = new HashMap<>();
@@ -61,6 +59,15 @@ public final class Calibration {
     Map<String, INDArray> in = new HashMap<>();
     for (int i = 0; i < layers.size(); i++) in.put(layers.get(i), bySource.get(sources.get(i)));
     return new Calibration(in);
+  }
+
+  /** The first {@code images} images of the calibration set in batches of at most {@code batchSize}, in order. */
+  static List<INDArray> batches(Dataset calibration, int images, int batchSize) {
+    int n = Math.min(images, calibration.size());
+    if (n < 1) throw new IllegalArgumentException("calibration set '" + calibration.name() + "' is empty");
+    List<INDArray> out = new ArrayList<>();
+    for (int from = 0; from < n; from += batchSize) out.add(calibration.batch(from, Math.min(n, from + batchSize)));
+    return out;
   }
 
   public INDArray input(String layer) {

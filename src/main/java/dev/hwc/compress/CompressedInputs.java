@@ -29,12 +29,9 @@ public final class CompressedInputs implements Compressor.UpstreamInputs {
 
   /** On the first {@code settings.calibrationImages()} images of {@code calibration}, as {@link PlanInstaller#of}. */
   public static CompressedInputs of(Network base, Dataset calibration, CompressionSettings settings, int batchSize) {
-    int n = Math.min(settings.calibrationImages(), calibration.size());
-    if (n < 1) throw new IllegalArgumentException("calibration set '" + calibration.name() + "' is empty");
-    List<INDArray> batches = new ArrayList<>();
-    for (int from = 0; from < n; from += batchSize) batches.add(calibration.batch(from, Math.min(n, from + batchSize)));
     return new CompressedInputs(ExecutableNetwork.withActivationQuantization(base),
-        BatchNormRecalibration.of(settings, base, calibration, batchSize), List.copyOf(batches));
+        BatchNormRecalibration.of(settings, base, calibration, batchSize),
+        List.copyOf(Calibration.batches(calibration, settings.calibrationImages(), batchSize)));
   }
 
   @Override public synchronized INDArray inputs(String layer, CompressedModel upstream) {
