@@ -33,7 +33,7 @@ class BatchNormRecalibrationTest {
     ModelGraph graph = ModelGraph.of(net);
     ExecutableNetwork exec = ExecutableNetwork.withActivationQuantization(net);
     Dataset data = ExecutableCompressionTest.randomImages(images, 11);
-    Compressor c = new Compressor(graph, net.params(), Calibration.collect(exec, data, images, 16), CompressionSettings.defaults());
+    Compressor c = new Compressor(graph, net.params(), Calibration.collect(exec, data, images, 16), CompressorTest.BASE_INPUTS);
     return new Fixture(net, graph, exec, c, data);
   }
 

@@ -51,7 +51,7 @@ class CompressedReconstructionTest {
     // conv1 reads the images (no request); a later layer is asked for with the layers before it quantized; fc1 is
     // not (512 images, one sample each, for 400 inputs a row: fewer than 2 per input), fc2 (120) and fc3 (84) are
     assertEquals(List.of(Pair.of("conv2", 1), Pair.of("fc2", 3), Pair.of("fc3", 4)), asked);
-    CompressedModel base = new Compressor(g, net.params, calibration, CompressionSettings.defaults()).apply(p);
+    CompressedModel base = new Compressor(g, net.params, calibration, CompressorTest.BASE_INPUTS).apply(p);
     assertEquals(base.thinnedParams().get("fc1/W"), m.thinnedParams().get("fc1/W"));
     assertNotEquals(base.thinnedParams().get("fc2/W"), m.thinnedParams().get("fc2/W"));
     // the refit keeps each pruner's zeros (and zeroes the weights of inputs that are 0 on every calibration image:
@@ -67,7 +67,7 @@ class CompressedReconstructionTest {
     Calibration calibration = new Calibration(EagerForward.layerInputs(net.nodes, net.params, cal));
     // conv1 loses 60% of its weights; nothing else is pruned, everything at 8 bits
     CompressionPlan p = plan(g, i -> i == 0 ? new LayerDecision(0.6, "Magnitude", 8, 8) : new LayerDecision(0, "none", 8, 8));
-    CompressedModel base = new Compressor(g, net.params, calibration, CompressionSettings.defaults()).apply(p);
+    CompressedModel base = new Compressor(g, net.params, calibration, CompressorTest.BASE_INPUTS).apply(p);
     CompressedModel fitted = new Compressor(g, net.params, calibration, COMPRESSED).apply(p, eager(new ArrayList<>(), net, cal));
     INDArray dense = EagerForward.output(net.nodes, net.params, held, Map.of());
     double errBase = EagerForward.output(net.nodes, base.evaluationParams(), held, quant(base)).squaredDistance(dense);

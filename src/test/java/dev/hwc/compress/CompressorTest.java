@@ -17,10 +17,13 @@ class CompressorTest {
   private static final List<String> ALGS = List.of("FilterL1", "Magnitude", "ChannelReconstruction", "FilterL2",
       "ActivationAwareMagnitude", "FilterGeometricMedian", "BalancedMagnitude", "ObsReconstruction");
 
+  /** The shipped settings fitting to the base inputs: a compressor alone has no network for the compressed ones. */
+  static final CompressionSettings BASE_INPUTS = CompressionSettings.defaults().withReconstructionInputs("base");
+
   record Fixture(TestNetworks net, ModelGraph graph, Compressor compressor, INDArray images) {}
 
   static Fixture fixture(String arch) {
-    return fixture(arch, CompressionSettings.defaults());
+    return fixture(arch, BASE_INPUTS);
   }
 
   static Fixture fixture(String arch, CompressionSettings settings) {
@@ -76,8 +79,8 @@ class CompressorTest {
     TestNetworks net = TestNetworks.create("resnet-small", 4);
     ModelGraph graph = ModelGraph.of(net.nodes);
     Calibration cal = new Calibration(EagerForward.layerInputs(net.nodes, net.params, TestNetworks.images(16, 1)));
-    Compressor perChannel = new Compressor(graph, net.params, cal, CompressionSettings.defaults().withPerChannelWeights(true));
-    Compressor perLayer = new Compressor(graph, net.params, cal, CompressionSettings.defaults());
+    Compressor perChannel = new Compressor(graph, net.params, cal, BASE_INPUTS.withPerChannelWeights(true));
+    Compressor perLayer = new Compressor(graph, net.params, cal, BASE_INPUTS);
     CompressionPlan plan = mixedPlan(graph, 5);
     CompressedModel m = perChannel.apply(plan);
     Map<String, ActivationQuant> aq = new HashMap<>();

@@ -29,7 +29,7 @@ class ExecutableCompressionTest {
     Network net = ReferenceArchitectures.create(arch, 5);
     ModelGraph graph = ModelGraph.of(net);
     ExecutableNetwork exec = ExecutableNetwork.withActivationQuantization(net);
-    Compressor c = new Compressor(graph, net.params(), Calibration.collect(exec, randomImages(32, 1), 32, 16), CompressionSettings.defaults());
+    Compressor c = new Compressor(graph, net.params(), Calibration.collect(exec, randomImages(32, 1), 32, 16), CompressorTest.BASE_INPUTS);
     INDArray x = TestNetworks.images(16, 2);
     for (int offset = 1; offset < 7; offset += 3) {
       CompressedModel m = c.apply(CompressorTest.mixedPlan(graph, offset));
@@ -56,7 +56,7 @@ class ExecutableCompressionTest {
     byte[][] bytes = new byte[2][];
     for (int i = 0; i < 2; i++) {
       ExecutableNetwork exec = ExecutableNetwork.withActivationQuantization(net);
-      Compressor c = new Compressor(graph, net.params(), Calibration.collect(exec, randomImages(16, 1), 16, 16), CompressionSettings.defaults());
+      Compressor c = new Compressor(graph, net.params(), Calibration.collect(exec, randomImages(16, 1), 16, 16), CompressorTest.BASE_INPUTS);
       bytes[i] = ModelIO.toBytes(c.apply(plan).thinned(net));
     }
     assertArrayEquals(bytes[0], bytes[1]);

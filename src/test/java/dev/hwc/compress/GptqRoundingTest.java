@@ -83,7 +83,7 @@ class GptqRoundingTest {
   @Test void inTheCompressorEveryLayerKindKeepsItsZerosAndBothFormsAgree() {
     // mobilenet-small: dense, conv and depthwise layers (a depthwise filter is its own group)
     CompressorTest.Fixture near = CompressorTest.fixture("mobilenet-small");
-    CompressorTest.Fixture f = CompressorTest.fixture("mobilenet-small", CompressionSettings.defaults().withWeightRounding("gptq"));
+    CompressorTest.Fixture f = CompressorTest.fixture("mobilenet-small", CompressorTest.BASE_INPUTS.withWeightRounding("gptq"));
     ModelGraph g = f.graph();
     List<CompressionPlan.LayerPlan> l = new ArrayList<>();
     for (var layer : g.layers()) l.add(new CompressionPlan.LayerPlan(layer.name(), new LayerDecision(0.5, "Magnitude", 3, 8)));

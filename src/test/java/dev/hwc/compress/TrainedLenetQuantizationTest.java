@@ -30,7 +30,7 @@ class TrainedLenetQuantizationTest {
     Network net = ModelIO.load(model);
     ModelGraph graph = ModelGraph.of(net);
     ExecutableNetwork exec = ExecutableNetwork.withActivationQuantization(net);
-    CompressionSettings settings = CompressionSettings.defaults();
+    CompressionSettings settings = CompressorTest.BASE_INPUTS;
     Compressor c = new Compressor(graph, net.params(), Calibration.collect(exec, splits.calibration(), settings.calibrationImages(), 256), settings);
     double base = Evaluator.evaluate(exec, splits.test()).accuracy();
     List<CompressionPlan.LayerPlan> l = new ArrayList<>();
