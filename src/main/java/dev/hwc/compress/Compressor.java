@@ -31,8 +31,9 @@ import java.util.TreeMap;
  * the input channels still alive. Activation ranges and reconstruction targets come from the base network's
  * calibration inputs.
  *
- * <p>Reconstruction inputs ({@code hwc.compress.reconstruction-inputs}). By default every reconstructing step fits a
- * layer to the base network's inputs (statistics computed once per layer). With {@code compressed} a session takes,
+ * <p>Reconstruction inputs ({@code hwc.compress.reconstruction-inputs}). With {@code base} every reconstructing step
+ * fits a layer to the base network's inputs (statistics computed once per layer). With {@code compressed} (the shipped
+ * default; the session then needs an {@link UpstreamInputs}, as {@link PlanInstaller} gives it) a session takes,
  * before each layer, that layer's input on the calibration images from the network as far as it is compressed
  * ({@link UpstreamInputs}), quantized by the layer's own input quantizer, and fits the layer to the base layer's
  * outputs from those inputs: ObsReconstruction, ChannelReconstruction and GPTQ use these statistics, and every other
@@ -132,7 +133,7 @@ public final class Compressor {
             + settings.minBits() + ", " + settings.maxBits() + "]");
   }
 
-  /** Validates and applies a whole plan (base reconstruction inputs). */
+  /** Validates and applies a whole plan; the settings must ask for base reconstruction inputs. */
   public CompressedModel apply(CompressionPlan plan) {
     return apply(plan, null);
   }
@@ -145,7 +146,10 @@ public final class Compressor {
     return s.finish();
   }
 
-  /** A layer-by-layer application, for the search: {@link Session#step} each layer in topological order, then finish. */
+  /**
+   * A layer-by-layer application, for the search: {@link Session#step} each layer in topological order, then finish.
+   * The settings must ask for base reconstruction inputs; see {@link #session(UpstreamInputs)}.
+   */
   public Session session() {
     return session(null);
   }
@@ -350,7 +354,7 @@ public final class Compressor {
 
     /**
      * The layer's rows as {@link ObsReconstruction} sees them: the statistics of {@link #rowGroups} with, per row, the
-     * targets Xᵀy_r = XᵀX·w_r of the base weights of the alive filters.
+     * targets Xᵀy_r, y_r = X_base·w_r the base layer's output of the alive filter r (Xᵀy_r = XᵀX·w_r on base inputs).
      */
     private List<ObsReconstruction.Block> obsBlocks(Layer l) {
       int[] out = outputAlive(l);
