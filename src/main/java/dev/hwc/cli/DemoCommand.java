@@ -26,9 +26,9 @@ import java.util.concurrent.Callable;
 public final class DemoCommand implements Callable<Integer> {
   /**
    * 300, the budget of the comparisons in docs/results.md: with today's defaults (seed 1) the search chooses its plan
-   * at episode 49 (−55.5% energy, 0.96 point on the search subset, 1.12 on the test set; plan 023bc2f942ad8cfb);
-   * the search alone took about 100 s on the idle 2-core machine, about 2 min with the report; --max-time
-   * (default 8m) caps the search on a loaded machine.
+   * at episode 142 (−62.4% energy, 0.94 point on the search subset, 1.87 on the test set; plan 0e37dbec3bf77899);
+   * with reconstruction from compressed inputs the search took about 4.5 min with another search running beside it,
+   * 5 min with the report; --max-time (default 8m) caps the search on a loaded machine.
    */
   static final int DEFAULT_EPISODES = 300;
 
