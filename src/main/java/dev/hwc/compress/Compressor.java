@@ -199,6 +199,7 @@ public final class Compressor {
     private final Map<String, ChannelReconstruction.Gram> ownGrams = new HashMap<>();   // compressed-input statistics
     private final Map<String, DepthwiseGram> ownDepthwiseGrams = new HashMap<>();
     private final Map<String, float[]> quantized = new HashMap<>();   // layer -> quantized weights, until they change
+    private final Map<String, CalibratedInput> inputQuant = new HashMap<>();   // layer -> its input quantizer, by units
     private boolean finished;
 
     private Session(UpstreamInputs upstream) {
@@ -292,7 +293,7 @@ public final class Compressor {
         float[] mask = Tensors.floats(fp.mask(Tensors.array(w.get(l.name()), shape), d.pruneRatio(), norms));
         float[] wl = w.get(l.name());
         for (int i = 0; i < wl.length; i++) wl[i] *= mask[i];
-        quantized.remove(l.name());
+        setWeights(l.name(), wl);
         return fp.name();
       }
       if (p instanceof FilterPruner filter) return pruneFilters(l, filter, d.pruneRatio()) ? filter.name() : Pruners.NONE;
@@ -575,9 +576,24 @@ public final class Compressor {
       });
     }
 
+    /** A layer's input quantizer and what it was calibrated for (bits, alive input units). */
+    private record CalibratedInput(int bits, int[] units, ActivationQuant quant) {}
+
+    /**
+     * The layer's input quantizer on the base calibration values of its alive input units; computed once per bits and
+     * alive units (a compressed-input session assembles the stepped layers before every layer).
+     */
     private ActivationQuant activationQuant(Layer l, int bits) {
-      Calibration.UnitStats st = calibration.stats(l.name());
       int[] units = l.kind() == LayerKind.DEPTHWISE_CONV ? outputAlive(l) : Tensors.expand(inputAlive(l), graph.inputBlock(l.name()));
+      CalibratedInput known = inputQuant.get(l.name());
+      if (known != null && known.bits() == bits && java.util.Arrays.equals(known.units(), units)) return known.quant();
+      ActivationQuant q = calibrateInput(l, bits, units);
+      inputQuant.put(l.name(), new CalibratedInput(bits, units, q));
+      return q;
+    }
+
+    private ActivationQuant calibrateInput(Layer l, int bits, int[] units) {
+      Calibration.UnitStats st = calibration.stats(l.name());
       int total = 0;
       for (int u : units) total += st.samples()[u].length;
       float[] values = new float[total + 2];
