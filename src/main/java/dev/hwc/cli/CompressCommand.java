@@ -12,11 +12,16 @@ import dev.hwc.compress.LayerDecision;
 import dev.hwc.compress.LayerStats;
 import dev.hwc.compress.PlanInstaller;
 import dev.hwc.data.DataSplits;
+import dev.hwc.energy.Accelerator;
+import dev.hwc.energy.EnergySettings;
+import dev.hwc.energy.ModelEnergy;
+import dev.hwc.energy.RowStationaryModel;
 import dev.hwc.model.Evaluator;
 import dev.hwc.model.ExecutableNetwork;
 import dev.hwc.model.ModelGraph;
 import dev.hwc.model.ModelIO;
 import dev.hwc.model.Network;
+import dev.hwc.search.AcceleratorEnergy;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -32,8 +37,9 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code hwc compress}: applies one plan (from a file, or the same decision for every layer) to a model without
- * retraining, writes the thinned model, the plan and the per-layer stats, and prints test accuracy, params and MACs
- * before and after.
+ * retraining, writes the thinned model, the plan and the per-layer stats, and prints test accuracy, params, MACs and
+ * accelerator energy before and after (energy priced as the search prices an episode: each thinned layer at its bits
+ * and weight density, against the dense model at the baseline bits).
  */
 @Command(name = "compress", mixinStandardHelpOptions = true,
     description = "Prune and quantize a model with one plan (no retraining); write the thinned model, plan and stats.")
@@ -49,6 +55,7 @@ public final class CompressCommand implements Callable<Integer> {
   @ArgGroup(exclusive = true, multiplicity = "1") PlanSource source;
   @Option(names = "--out", required = true, paramLabel = "DIR", description = "output directory (created)") Path out;
   @Option(names = "--config", description = "configuration file layered over conf/application.conf") Path config;
+  @Option(names = "--hardware", paramLabel = "FILE", description = "hardware file for the energy figures (default hwc.energy.hardware)") Path hardware;
   @Option(names = "--json", description = "print the summary as JSON") boolean json;
   @Option(names = "--bench", paramLabel = "N", description = "also time N rounds of the search's fast path (apply the plan in place, "
       + "evaluate on the search subset) and print the median") Integer bench;
@@ -56,7 +63,13 @@ public final class CompressCommand implements Callable<Integer> {
 
   /** What stats.json holds ({@code fastPathMedianSeconds} only with --bench). */
   public record Summary(String model, String planHash, Figures before, Figures after, double thinnedAccuracy,
-                        List<LayerStats> layers, List<ActivationQuant> activationQuant, Double fastPathMedianSeconds) {}
+                        Energy energy, List<LayerStats> layers, List<ActivationQuant> activationQuant, Double fastPathMedianSeconds) {}
+
+  /**
+   * Inference energy on the accelerator (pJ): the dense model at {@code baselineBits}, the compressed one, and
+   * {@code reduction} = 1 − compressedPj / baselinePj; {@code layerPj} in the order of {@code layers}.
+   */
+  public record Energy(String hardware, int baselineBits, double baselinePj, double compressedPj, double reduction, List<Double> layerPj) {}
 
   public record Figures(double testAccuracy, long params, long macs, long nonZeroWeights, long nonZeroMacs) {}
 
@@ -65,6 +78,7 @@ public final class CompressCommand implements Callable<Integer> {
     Config cfg = HwcConfig.load(config);
     CompressionSettings settings = CompressionSettings.from(cfg);
     int batch = cfg.getInt("hwc.model.eval-batch-size");
+    ModelEnergy energyModel = energyModel(cfg);
     Network net = ModelIO.load(model);
     ModelGraph graph = ModelGraph.of(net);
     CompressionPlan plan = source.plan != null ? readPlan(source.plan) : uniform(source.uniform, graph);
@@ -80,6 +94,8 @@ public final class CompressCommand implements Callable<Integer> {
     ExecutableNetwork thinExec = ExecutableNetwork.withActivationQuantization(thinned);
     for (ActivationQuant a : m.activationQuant()) thinExec.setActivationQuant(a.layer(), a.scale(), a.lo(), a.hi());
     double thinAcc = Evaluator.evaluate(thinExec, splits.test(), batch).accuracy();
+
+    Energy energy = energy(energyModel, graph, m.stats());
 
     Double benchMedian = null;
     if (bench != null) {
@@ -104,7 +120,7 @@ public final class CompressCommand implements Callable<Integer> {
     long baseWeights = graph.layers().stream().mapToLong(l -> l.shape().weights()).sum();
     Summary s = new Summary(model.toString(), plan.hash(),
         new Figures(before, net.totalParams(), graph.totalMacs(), baseWeights, graph.totalMacs()),
-        new Figures(after, thinned.totalParams(), m.macs(), m.nonZeroWeights(), m.nonZeroMacs()), thinAcc,
+        new Figures(after, thinned.totalParams(), m.macs(), m.nonZeroWeights(), m.nonZeroMacs()), thinAcc, energy,
         m.stats(), m.activationQuant(), benchMedian);
     ObjectMapper om = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     try {
@@ -124,12 +140,33 @@ public final class CompressCommand implements Callable<Integer> {
       System.out.printf("%-24s %,12d %,12d%n", "non-zero weights", baseWeights, m.nonZeroWeights());
       System.out.printf("%-24s %,12d %,12d%n", "MACs", graph.totalMacs(), m.macs());
       System.out.printf("%-24s %,12d %,12d%n", "non-zero MACs", graph.totalMacs(), m.nonZeroMacs());
-      for (LayerStats l : m.stats())
-        System.out.printf("  %-16s %-26s w%d a%d  sparsity %.3f  channels %d->%d / %d->%d%n", l.layer(), l.appliedAlgorithm(),
-            l.weightBits(), l.activationBits(), l.sparsity(), l.inChannels(), l.outChannels(), l.keptInChannels(), l.keptOutChannels());
+      System.out.printf("%-24s %12.4g %12.4g   (%s; %.1f%% less than dense %d-bit)%n", "energy (pJ)", energy.baselinePj(),
+          energy.compressedPj(), energy.hardware(), 100 * energy.reduction(), energy.baselineBits());
+      for (int i = 0; i < m.stats().size(); i++) {
+        LayerStats l = m.stats().get(i);
+        System.out.printf("  %-16s %-26s w%d a%d  sparsity %.3f  channels %d->%d / %d->%d  %.4g pJ%n", l.layer(), l.appliedAlgorithm(),
+            l.weightBits(), l.activationBits(), l.sparsity(), l.inChannels(), l.outChannels(), l.keptInChannels(), l.keptOutChannels(),
+            energy.layerPj().get(i));
+      }
       System.out.println("wrote " + out.resolve("model.zip") + ", plan.json, stats.json");
     }
     return 0;
+  }
+
+  /** The accelerator model, loaded before any compression work so that a bad hardware file fails first. */
+  private ModelEnergy energyModel(Config cfg) {
+    EnergySettings es = EnergySettings.fromConfig(cfg.getConfig("hwc.energy"));
+    Path hwFile = hardware != null ? hardware : HwcConfig.resolve(es.hardware());
+    return new ModelEnergy(new RowStationaryModel(Accelerator.load(hwFile), es.densityStep()), es.baselineBits());
+  }
+
+  /** Each thinned layer at its bits and non-zero weight density, as the search prices an episode. */
+  private static Energy energy(ModelEnergy energy, ModelGraph graph, List<LayerStats> layers) {
+    List<ModelEnergy.LayerWork> work = layers.stream().map(l -> new ModelEnergy.LayerWork(l.shape(),
+        AcceleratorEnergy.load(l.weightBits(), l.activationBits(), (double) l.nonZeroWeights() / l.shape().weights()))).toList();
+    ModelEnergy.Estimate est = energy.estimate(work, graph.layers().stream().map(ModelGraph.Layer::shape).toList());
+    return new Energy(est.hardware(), energy.baselineBits(), est.baseline().totalPj(), est.total().totalPj(), est.reduction(),
+        est.layers().stream().map(b -> b.totalPj()).toList());
   }
 
   static CompressionPlan readPlan(Path file) {

@@ -48,7 +48,7 @@ public final class EnergyCommand implements Callable<Integer> {
   }
 
   @Option(names = "--uniform", paramLabel = "R:ALG:W:A",
-      description = "with --model: the same decision for every layer; R (pruning ratio) must be 0 for now (default: 0:none:B:B, B = baseline bits)")
+      description = "with --model: the same decision for every layer; R (pruning ratio) must be 0 (a pruned model's energy: hwc compress) (default: 0:none:B:B, B = baseline bits)")
   String uniform;
   @Option(names = "--hardware", paramLabel = "FILE", description = "hardware file (default hwc.energy.hardware)") Path hardware;
   @Option(names = "--config", description = "configuration file layered over conf/application.conf") Path config;
@@ -118,7 +118,8 @@ public final class EnergyCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--uniform \"" + spec + "\": R must be a number and W, A integers");
     }
     if (ratio != 0)
-      throw new IllegalArgumentException("--uniform \"" + spec + "\": pruning ratio " + f[0] + " is not supported yet (model mode is dense; use R=0)");
+      throw new IllegalArgumentException("--uniform \"" + spec + "\": pruning ratio " + f[0] + " needs the compressor (which weights and channels go depends on the "
+          + "model's weights): use R=0 here, or 'hwc compress --uniform " + spec + "', which prints the compressed model's energy");
     try {
       return new LayerLoad(w, a, 1.0);
     } catch (IllegalArgumentException e) {

@@ -17,8 +17,12 @@ public final class AcceleratorEnergy implements EnergyBackend {
   }
 
   @Override public double layerEnergy(LayerShape shape, int weightBits, int activationBits, double weightDensity) {
-    double d = Math.max(MIN_DENSITY, Math.min(1.0, weightDensity));
-    return energy.layer(shape, new LayerLoad(weightBits, activationBits, d)).totalPj();
+    return energy.layer(shape, load(weightBits, activationBits, weightDensity)).totalPj();
+  }
+
+  /** The load the search prices a compressed layer at: its density clamped into (0, 1]. */
+  public static LayerLoad load(int weightBits, int activationBits, double weightDensity) {
+    return new LayerLoad(weightBits, activationBits, Math.max(MIN_DENSITY, Math.min(1.0, weightDensity)));
   }
 
   @Override public double baselineEnergy(List<LayerShape> prunableLayers) {

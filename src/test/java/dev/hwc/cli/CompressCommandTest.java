@@ -3,6 +3,12 @@ package dev.hwc.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hwc.data.DataSettings;
+import dev.hwc.energy.Accelerator;
+import dev.hwc.energy.EnergySettings;
+import dev.hwc.energy.LayerLoad;
+import dev.hwc.energy.ModelEnergy;
+import dev.hwc.energy.RowStationaryModel;
+import dev.hwc.model.LayerShape;
 import dev.hwc.model.ModelIO;
 import dev.hwc.model.Network;
 import dev.hwc.model.ReferenceArchitectures;
@@ -77,5 +83,39 @@ class CompressCommandTest {
     assertEquals(j.get("after").get("params").asLong(), thin.totalParams());
     assertTrue(Files.readString(out.resolve("plan.json")).contains("\"algorithm\":\"FilterL1\""));
     assertEquals(5, new ObjectMapper().readTree(out.resolve("stats.json").toFile()).get("layers").size());
+
+    // Energy as the search prices it: conv2 thinned to 3 -> 8 channels, dense, 8-bit, on the default hardware.
+    JsonNode e = j.get("energy");
+    JsonNode conv2 = j.get("layers").get(1).get("shape");
+    assertEquals(3, conv2.get("c").asInt());
+    assertEquals(8, conv2.get("m").asInt());
+    LayerShape conv2Shape = new ObjectMapper().treeToValue(conv2, LayerShape.class);
+    EnergySettings es = EnergySettings.fromConfig(HwcConfig.load(null).getConfig("hwc.energy"));
+    ModelEnergy model = new ModelEnergy(new RowStationaryModel(Accelerator.load(HwcConfig.resolve(es.hardware())), es.densityStep()), 8);
+    assertEquals(model.layer(conv2Shape, LayerLoad.dense(8)).totalPj(), e.get("layerPj").get(1).asDouble(), 1e-6);
+    double sum = 0;
+    for (JsonNode pj : e.get("layerPj")) sum += pj.asDouble();
+    assertEquals(sum, e.get("compressedPj").asDouble(), 1e-6 * sum);
+    assertEquals(model.baseline(ReferenceArchitectures.lenet5(1).layerShapes()).totalPj(), e.get("baselinePj").asDouble(), 1e-6);
+    assertEquals(1 - sum / e.get("baselinePj").asDouble(), e.get("reduction").asDouble(), 1e-9);
+    assertTrue(e.get("reduction").asDouble() > 0.4, "half the channels of four layers: " + e);
+    assertTrue(r.out().contains("\"hardware\" : \"eyeriss-v1\""), r.out());
+  }
+
+  @Test void theDenseBaselineBitsPlanCostsExactlyTheBaseline() throws Exception {
+    assumeTrue(Files.isDirectory(DataSettings.from(HwcConfig.load(null)).dir()), "skipped: Fashion-MNIST is not installed");
+    Run r = run("compress", "--model", lenet().toString(), "--uniform", "0:none:8:8", "--out", dir.resolve("out").toString());
+    assertEquals(0, r.exit(), r.err());
+    String line = r.out().lines().filter(l -> l.startsWith("energy (pJ)")).findFirst().orElseThrow();
+    assertTrue(line.endsWith("(eyeriss-v1; 0.0% less than dense 8-bit)"), line);
+  }
+
+  @Test void aMissingHardwareFileFailsBeforeAnyWork() {
+    Run r = run("compress", "--model", lenet().toString(), "--uniform", "0:none:8:8", "--out", dir.resolve("o").toString(),
+        "--hardware", dir.resolve("none.conf").toString());
+    assertEquals(2, r.exit());
+    assertTrue(r.err().strip().startsWith("hwc compress: error: "), r.err());
+    assertTrue(r.err().contains("none.conf"), r.err());
+    assertFalse(Files.exists(dir.resolve("o")));
   }
 }

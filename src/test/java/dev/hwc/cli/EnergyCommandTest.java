@@ -69,7 +69,8 @@ class EnergyCommandTest {
     assertEquals(new dev.hwc.energy.LayerLoad(6, 8, 1.0), EnergyCommand.parseUniform("0:none:6:8", 8));
     assertEquals(dev.hwc.energy.LayerLoad.dense(8), EnergyCommand.parseUniform(null, 8));
     var e = assertThrows(IllegalArgumentException.class, () -> EnergyCommand.parseUniform("0.3:magnitude:6:8", 8));
-    assertEquals("--uniform \"0.3:magnitude:6:8\": pruning ratio 0.3 is not supported yet (model mode is dense; use R=0)", e.getMessage());
+    assertEquals("--uniform \"0.3:magnitude:6:8\": pruning ratio 0.3 needs the compressor (which weights and channels go depends on the "
+        + "model's weights): use R=0 here, or 'hwc compress --uniform 0.3:magnitude:6:8', which prints the compressed model's energy", e.getMessage());
     e = assertThrows(IllegalArgumentException.class, () -> EnergyCommand.parseUniform("0:none:6", 8));
     assertEquals("--uniform \"0:none:6\": expected R:ALG:W:A, e.g. 0:none:6:8", e.getMessage());
   }
