@@ -23,6 +23,11 @@ import java.util.List;
  *       fails if any layer moves the wrong way, hence one or two mutated layers rather than noise on all (measured:
  *       with noise on every layer 84 of 88 such vgg-small episodes failed). The behaviour policy of self-imitation
  *       learning (Oh et al. 2018) in its simplest form.
+ *   <li><b>Whole-plan moves</b> ({@code incumbent.global-share > 0}): that share of the incumbent's episodes moves
+ *       every layer at once, by the same offset per action (ratio, weight bits, activation bits), each offset drawn
+ *       once per episode from N(0, sigma²), every layer keeping its algorithm: a step along the direction in which a
+ *       uniform plan compresses more or less, which the one- and two-layer mutations cover only layer by layer
+ *       (a uniform plan beat the composite's at 2 points on vgg-small and resnet-small).
  * </ul>
  * The other episodes are the agents' own (the actor's action plus its noise, Rainbow's choice).
  *
@@ -35,7 +40,7 @@ import java.util.List;
  * episode again.
  */
 public final class BehaviourPolicy {
-  private static final long COIN = 0x1C0B_E47L, NOISE = 0x5EED_0F_1CL;
+  private static final long COIN = 0x1C0B_E47L, NOISE = 0x5EED_0F_1CL, SHIFT = 0x5A1F_7E0DL;
   /** Bytes of one random stream's state in a checkpoint ({@link SearchStrategy#rngBytes}). */
   private static final int RNG_BYTES = SearchStrategy.rngBytes(new Rng(0)).length;
 
@@ -44,6 +49,7 @@ public final class BehaviourPolicy {
   private final int warmup;
   private final double share;
   private final double sigma;
+  private final double globalShare;
   private final long seed;
 
   /**
@@ -54,15 +60,23 @@ public final class BehaviourPolicy {
    * @param sigma   σ of a mutated layer's noise, on the [0, 1] action scale
    */
   public BehaviourPolicy(UniformGrid grid, ActionMapping mapping, int warmup, double share, double sigma, long seed) {
+    this(grid, mapping, warmup, share, sigma, 0, seed);
+  }
+
+  /** @param globalShare fraction of the incumbent's episodes that are whole-plan moves, in [0, 1] */
+  public BehaviourPolicy(UniformGrid grid, ActionMapping mapping, int warmup, double share, double sigma, double globalShare, long seed) {
     if (warmup < 0) throw new IllegalArgumentException("warm-up episodes must be >= 0, was " + warmup);
     if (!(share >= 0 && share <= 1)) throw new IllegalArgumentException("hwc.search.incumbent.share must be in [0, 1], was " + share);
     if (!(sigma >= 0)) throw new IllegalArgumentException("hwc.search.incumbent.sigma must be >= 0, was " + sigma);
+    if (!(globalShare >= 0 && globalShare <= 1))
+      throw new IllegalArgumentException("hwc.search.incumbent.global-share must be in [0, 1], was " + globalShare);
     if (grid != null) SearchStrategy.GridActions.requireBitsInRange(grid, mapping);
     this.grid = grid;
     this.mapping = mapping;
     this.warmup = warmup;
     this.share = share;
     this.sigma = sigma;
+    this.globalShare = globalShare;
     this.seed = seed;
   }
 
@@ -86,6 +100,8 @@ public final class BehaviourPolicy {
     private int mutatedForSure;
     /** Whether the current step's layer is a mutated one (INCUMBENT episodes). */
     private boolean mutated;
+    /** Whether the current INCUMBENT episode is a whole-plan move (no layer mutated, every layer shifted). */
+    private boolean global;
     private float best = Float.NEGATIVE_INFINITY;
     private List<EpisodeTransitions.Step> incumbent = List.of();
 
@@ -106,6 +122,8 @@ public final class BehaviourPolicy {
           boolean follow = share > 0 && coin.nextDouble() < share && !incumbent.isEmpty();
           source = follow ? Source.INCUMBENT : Source.AGENTS;
           if (follow) mutatedForSure = coin.nextInt(incumbent.size());
+          // drawn only when whole-plan moves are on, so that the stream of a search without them is unchanged
+          global = follow && globalShare > 0 && coin.nextDouble() < globalShare;
         }
       } else {
         step++;
@@ -113,8 +131,20 @@ public final class BehaviourPolicy {
       if (source == Source.INCUMBENT) {
         if (step >= incumbent.size()) throw new IllegalStateException("episode " + generated + " has more steps than its incumbent (" + incumbent.size() + ")");
         mutated = step == mutatedForSure | coin.nextDouble() < 1.0 / incumbent.size();
+        if (global) mutated = false;
       }
       return source;
+    }
+
+    /**
+     * The current whole-plan move's offsets, one per action: a function of the seed and the episode alone, so every
+     * step of the episode (and a restored policy) draws the same ones without a stream to checkpoint.
+     */
+    double[] shift(int actions) {
+      Rng r = new Rng(seed ^ SHIFT ^ (long) generated * 0x9E37_79B9_7F4A_7C15L);
+      double[] d = new double[actions];
+      for (int k = 0; k < actions; k++) d[k] = sigma * r.nextGaussian();
+      return d;
     }
 
     UniformGrid.Point point() {
@@ -202,7 +232,10 @@ public final class BehaviourPolicy {
         a = SearchStrategy.GridActions.actionOf(mapping, tracker.point());
       } else {
         a = tracker.incumbentStep().action().clone();
-        if (tracker.mutated && sigma > 0)
+        if (tracker.global) {
+          double[] d = tracker.shift(a.length);
+          for (int k = 0; k < a.length; k++) a[k] = (float) Math.min(1, Math.max(0, a[k] + d[k]));
+        } else if (tracker.mutated && sigma > 0)
           for (int k = 0; k < a.length; k++) a[k] = (float) Math.min(1, Math.max(0, noise.truncatedNormal(a[k], sigma, 0, 1)));
       }
       return new Action(a, inner.act(state, false).hidden());
