@@ -271,7 +271,43 @@ class BehaviourPolicyTest {
   }
 
   @Test void aRestoreRebuildsTheIncumbentFromTheJournalAndContinuesExactly() {
-    var x = new BehaviourPolicy(GRID, MAP, 2, 0.5, 0.1, 3);
+    restoreContinuesExactly(new BehaviourPolicy(GRID, MAP, 2, 0.5, 0.1, 3));
+  }
+
+  @Test void aRestoreContinuesExactlyWithWholePlanMovesToo() {
+    restoreContinuesExactly(new BehaviourPolicy(GRID, MAP, 2, 0.75, 0.1, 0.5, 3));
+  }
+
+  @Test void wholePlanMovesShiftEveryLayerByTheSameOffsetsAndKeepTheAlgorithms() {
+    var x = new BehaviourPolicy(null, MAP, 0, 1.0, 0.05, 1.0, 7);
+    ContinuousPolicy c = x.continuous(new FixedActor(1));
+    DiscretePolicy d = x.discrete(new FixedChoice(2));
+    List<EpisodeTransitions.Step> best = new ArrayList<>();
+    for (int step = 0; step < LAYERS; step++)
+      best.add(new EpisodeTransitions.Step(stateOfStep(step), new float[] {0.4f + 0.05f * step, 0.5f, 0.6f}, 3 + step, 9f,
+          stateOfStep(step), step == LAYERS - 1));
+    c.remember(best);
+    d.remember(best);
+    List<Float> firstOffsets = new ArrayList<>();
+    for (int n = 0; n < 5; n++) {
+      var e = rewarded(c, d, 0f);
+      float[] offset = new float[3];
+      for (int k = 0; k < 3; k++) offset[k] = e.get(0).action()[k] - best.get(0).action()[k];
+      for (int step = 0; step < LAYERS; step++) {
+        // the incumbent's algorithm on every layer, and the same offset on every layer's three actions
+        assertEquals(3 + step, e.get(step).algorithm(), "episode " + n + ", step " + step);
+        for (int k = 0; k < 3; k++)
+          assertEquals(offset[k], e.get(step).action()[k] - best.get(step).action()[k], 1e-6, "episode " + n + ", step " + step + ", action " + k);
+      }
+      for (int k = 0; k < 3; k++) assertTrue(offset[k] != 0 && Math.abs(offset[k]) < 0.25, "offset " + offset[k]);
+      firstOffsets.add(offset[0]);
+    }
+    assertEquals(5, firstOffsets.stream().distinct().count(), "a new offset each episode: " + firstOffsets);
+    var e = assertThrows(IllegalArgumentException.class, () -> new BehaviourPolicy(null, MAP, 0, 0.5, 0.1, 1.5, 1));
+    assertEquals("hwc.search.incumbent.global-share must be in [0, 1], was 1.5", e.getMessage());
+  }
+
+  private static void restoreContinuesExactly(BehaviourPolicy x) {
     ContinuousPolicy c = x.continuous(new Doubles.Ddpg(11));
     DiscretePolicy d = x.discrete(new Doubles.Rainbow(12));
     List<EpisodeTransitions.Step> journal = new ArrayList<>();
