@@ -54,9 +54,17 @@ public final class BatchNormRecalibration {
    * BatchNorm statistics there and writes them too. Returns the model as {@code exec} now holds it.
    */
   public CompressedModel install(CompressedModel m, ExecutableNetwork exec) {
+    return install(m, exec, bn -> true);
+  }
+
+  /**
+   * As {@link #install(CompressedModel, ExecutableNetwork)}, re-estimating only the BatchNorms {@code which} accepts
+   * (the others keep {@code m}'s statistics): what a reader of one layer's input needs is its upstream BatchNorms.
+   */
+  public CompressedModel install(CompressedModel m, ExecutableNetwork exec, java.util.function.Predicate<String> which) {
     m.applyTo(exec);
     if (!enabled()) return m;
-    CompressedModel recalibrated = m.withBatchNormStatistics(exec.batchNormStatistics(batches));
+    CompressedModel recalibrated = m.withBatchNormStatistics(exec.batchNormStatistics(batches, which));
     exec.restore(statistics(recalibrated));
     return recalibrated;
   }

@@ -20,6 +20,7 @@ public final class CompressedInputs implements Compressor.UpstreamInputs {
   private final ExecutableNetwork exec;
   private final BatchNormRecalibration recalibration;
   private final List<INDArray> batches;
+  private final java.util.Map<String, java.util.Set<String>> upstreamOf = new java.util.HashMap<>();
 
   private CompressedInputs(ExecutableNetwork exec, BatchNormRecalibration recalibration, List<INDArray> batches) {
     this.exec = exec;
@@ -35,7 +36,8 @@ public final class CompressedInputs implements Compressor.UpstreamInputs {
   }
 
   @Override public synchronized INDArray inputs(String layer, CompressedModel upstream) {
-    recalibration.install(upstream, exec);
+    // only the BatchNorms the layer's input depends on are re-estimated, so the passes stop where they do
+    recalibration.install(upstream, exec, upstreamOf.computeIfAbsent(layer, l -> exec.network().ancestors(l))::contains);
     List<INDArray> parts = new ArrayList<>();
     for (INDArray b : batches) parts.add(exec.activations(layer, b).dup());
     return parts.size() == 1 ? parts.get(0) : Nd4j.concat(0, parts.toArray(new INDArray[0]));

@@ -93,8 +93,16 @@ public final class ExecutableNetwork {
    * they would be with all re-estimated statistics in place. Empty without BatchNorm. Writes nothing.
    */
   public Map<String, INDArray> batchNormStatistics(List<INDArray> batches) {
-    if (network.nodes().stream().noneMatch(n -> n instanceof Node.BatchNorm)) return Map.of();
-    return SameDiffGraph.batchNormStatistics(graph(statisticsGraphs, true), network, batches);
+    return batchNormStatistics(batches, bn -> true);
+  }
+
+  /**
+   * The same for the BatchNorms {@code which} accepts only: the forward passes compute no more of the network than
+   * those need (e.g. the BatchNorms upstream of one layer), and each statistic is the one the full call gives.
+   */
+  public Map<String, INDArray> batchNormStatistics(List<INDArray> batches, java.util.function.Predicate<String> which) {
+    if (network.nodes().stream().noneMatch(n -> n instanceof Node.BatchNorm bn && which.test(bn.name()))) return Map.of();
+    return SameDiffGraph.batchNormStatistics(graph(statisticsGraphs, true), network, batches, which);
   }
 
   /** Plain inference form. */

@@ -59,6 +59,17 @@ public record Network(List<Node> nodes, Map<String, INDArray> params, ModelMetad
     throw new IllegalArgumentException("network: no node named " + name);
   }
 
+  /** The names of the nodes {@code node}'s output depends on (its inputs, theirs, and so on), without itself. */
+  public Set<String> ancestors(String node) {
+    Set<String> out = new java.util.LinkedHashSet<>();
+    java.util.ArrayDeque<String> todo = new java.util.ArrayDeque<>(node(node).inputs());
+    while (!todo.isEmpty()) {
+      String n = todo.pop();
+      if (out.add(n)) todo.addAll(node(n).inputs());
+    }
+    return out;
+  }
+
   /** The nodes that read {@code node}'s output, in topological order. */
   public List<Node> consumers(String node) {
     node(node);

@@ -74,9 +74,10 @@ final class SameDiffGraph {
    * ("precise BN"): mean = the mean of the batch means, var = the mean batch variance plus the variance of the batch
    * means (law of total variance), accumulated in double. Keys {@code <bn>/mean}, {@code <bn>/var}, FLOAT [C].
    */
-  static Map<String, INDArray> batchNormStatistics(SameDiff training, Network net, Iterable<INDArray> batches) {
+  static Map<String, INDArray> batchNormStatistics(SameDiff training, Network net, Iterable<INDArray> batches,
+                                                   java.util.function.Predicate<String> which) {
     List<Node.BatchNorm> bns = new java.util.ArrayList<>();
-    for (Node node : net.nodes()) if (node instanceof Node.BatchNorm bn) bns.add(bn);
+    for (Node node : net.nodes()) if (node instanceof Node.BatchNorm bn && which.test(bn.name())) bns.add(bn);
     Map<String, INDArray> out = new java.util.TreeMap<>();
     if (bns.isEmpty()) return out;
     List<String> names = new java.util.ArrayList<>();

@@ -122,7 +122,7 @@ public final class Trainer {
     int images = Math.min(settings.bnCalibrationImages(), train.size());
     List<INDArray> batches = new ArrayList<>();
     for (int from = 0; from == 0 || from + batch <= images; from += batch) batches.add(train.batch(from, Math.min(images, from + batch)));
-    return SameDiffGraph.batchNormStatistics(sd, net, batches);
+    return SameDiffGraph.batchNormStatistics(sd, net, batches, bn -> true);
   }
 
   private static Network collect(SameDiff sd, Network net, Map<String, INDArray> bnStats) {

@@ -125,6 +125,25 @@ class BatchNormRecalibrationTest {
     assertArrayEquals(expected[1], st.get("stem_bn/var").castTo(DataType.DOUBLE).toDoubleVector(), 1e-4);
   }
 
+  @Test void theStatisticsOfSomeBatchNormsAreThoseOfTheFullCall() {
+    // what a compressed-input read of one layer asks for: the BatchNorms upstream of it only
+    Fixture f = fixture("resnet-small", 32);
+    f.compressor().apply(CompressorTest.mixedPlan(f.graph(), 1)).applyTo(f.exec());
+    List<INDArray> batches = List.of(f.images().batch(0, 16), f.images().batch(16, 32));
+    Map<String, INDArray> all = f.exec().batchNormStatistics(batches);
+    String last = f.graph().layers().get(f.graph().layers().size() - 1).name();
+    String middle = f.graph().layers().get(f.graph().layers().size() / 2).name();
+    java.util.Set<String> upstream = f.net().ancestors(middle);
+    Map<String, INDArray> some = f.exec().batchNormStatistics(batches, upstream::contains);
+    assertTrue(some.size() >= 2 && some.size() < all.size(), some.keySet() + " of " + all.keySet());
+    for (Map.Entry<String, INDArray> e : some.entrySet()) {
+      assertTrue(upstream.contains(e.getKey().substring(0, e.getKey().lastIndexOf('/'))), e.getKey());
+      assertEquals(all.get(e.getKey()), e.getValue(), e.getKey());
+    }
+    assertEquals(all.size(), f.exec().batchNormStatistics(batches, f.net().ancestors(last)::contains).size());
+    assertEquals(Map.of(), f.exec().batchNormStatistics(batches, bn -> false));
+  }
+
   @Test void offWhenSwitchedOffOrWithoutBatchNorm() {
     Fixture f = fixture("vgg-small", 16);
     BatchNormRecalibration off = BatchNormRecalibration.of(CompressionSettings.defaults().withBatchNormRecalibration(false), f.net(), f.images(), 16);

@@ -29,6 +29,15 @@ class NetworkTest {
   }
 
   @Test
+  void ancestorsFollowEveryBranchOfAResidualAdd() {
+    Network net = TinyNetworks.depthwiseResidual();
+    assertEquals(java.util.Set.of("input", "dw", "add", "pw"), net.ancestors("gap"));
+    assertEquals(java.util.Set.of("input", "dw"), net.ancestors("add"));
+    assertEquals(java.util.Set.of(), net.ancestors("input"));
+    assertEquals("network: no node named x", assertThrows(IllegalArgumentException.class, () -> net.ancestors("x")).getMessage());
+  }
+
+  @Test
   void rejectsUnknownInput() {
     var nodes = List.<Node>of(new Node.Input("input", 1, 2, 2), new Node.Flatten("f", "nowhere"));
     var e = assertThrows(IllegalArgumentException.class, () -> new Network(nodes, Map.of(), META));
