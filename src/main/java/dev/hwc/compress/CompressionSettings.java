@@ -12,7 +12,7 @@ public record CompressionSettings(List<String> algorithms, double minRatio, doub
                                   boolean pinFirstLast8Bit, boolean perChannelWeights, int clipBelowBits,
                                   String weightRounding, String reconstructionInputs, String activationRange, double activationPercentile,
                                   int calibrationImages, int pointsPerMap, double ridge, long seed,
-                                  boolean batchNormRecalibration) {
+                                  boolean batchNormRecalibration, double activationEqualization) {
 
   /** Values of {@code hwc.compress.weight-rounding}: round-to-nearest, or {@link GptqRounding}. */
   public static final List<String> WEIGHT_ROUNDINGS = List.of("nearest", "gptq");
@@ -42,6 +42,21 @@ public record CompressionSettings(List<String> algorithms, double minRatio, doub
     if (calibrationImages < 1) throw new IllegalArgumentException("hwc.compress.calibration.images must be >= 1, was " + calibrationImages);
     if (pointsPerMap < 1) throw new IllegalArgumentException("hwc.compress.calibration.points-per-map must be >= 1, was " + pointsPerMap);
     if (!(ridge >= 0)) throw new IllegalArgumentException("hwc.compress.calibration.ridge must be >= 0, was " + ridge);
+    if (!(activationEqualization == 0 || activationEqualization > 0 && activationEqualization < 1))
+      throw new IllegalArgumentException("hwc.compress.activation-equalization must be off or an alpha in (0, 1), was " + activationEqualization);
+  }
+
+  /** {@code activation-equalization}: off (0 here), or SmoothQuant's alpha. */
+  private static double equalization(Config c) {
+    String v = c.getString("activation-equalization");
+    if (v.equals("off")) return 0;
+    try {
+      double a = Double.parseDouble(v);
+      if (a > 0 && a < 1) return a;
+    } catch (NumberFormatException e) {
+      // falls through to the message below
+    }
+    throw new IllegalArgumentException("hwc.compress.activation-equalization must be off or an alpha in (0, 1), was '" + v + "'");
   }
 
   /** Reads the {@code hwc.compress} subtree of a resolved configuration. */
@@ -55,43 +70,48 @@ public record CompressionSettings(List<String> algorithms, double minRatio, doub
         c.getBoolean("pin-first-last-8bit"), c.getBoolean("per-channel-weights"), c.getInt("clip-below-bits"),
         c.getString("weight-rounding"), c.getString("reconstruction-inputs"), c.getString("activation-range"), c.getDouble("activation-percentile"),
         c.getInt("calibration.images"), c.getInt("calibration.points-per-map"), c.getDouble("calibration.ridge"),
-        c.getLong("calibration.seed"), c.getBoolean("batchnorm-recalibration"));
+        c.getLong("calibration.seed"), c.getBoolean("batchnorm-recalibration"), equalization(c));
   }
 
   /** The shipped defaults (same values as conf/compress.conf), for tests and embedding. */
   public static CompressionSettings defaults() {
     return new CompressionSettings(Pruners.known().stream().filter(n -> !n.equals(Pruners.NONE)).toList(), 0, 0.8, 2, 8,
-        true, false, 9, "nearest", "compressed", "max", 99.99, 256, 40, 1e-4, 7, true);
+        true, false, 9, "nearest", "compressed", "max", 99.99, 256, 40, 1e-4, 7, true, 0);
   }
 
   public CompressionSettings withPinFirstLast8Bit(boolean pin) {
     return new CompressionSettings(algorithms, minRatio, maxRatio, minBits, maxBits, pin, perChannelWeights, clipBelowBits,
-        weightRounding, reconstructionInputs, activationRange, activationPercentile, calibrationImages, pointsPerMap, ridge, seed, batchNormRecalibration);
+        weightRounding, reconstructionInputs, activationRange, activationPercentile, calibrationImages, pointsPerMap, ridge, seed, batchNormRecalibration, activationEqualization);
   }
 
   public CompressionSettings withBatchNormRecalibration(boolean on) {
     return new CompressionSettings(algorithms, minRatio, maxRatio, minBits, maxBits, pinFirstLast8Bit, perChannelWeights, clipBelowBits,
-        weightRounding, reconstructionInputs, activationRange, activationPercentile, calibrationImages, pointsPerMap, ridge, seed, on);
+        weightRounding, reconstructionInputs, activationRange, activationPercentile, calibrationImages, pointsPerMap, ridge, seed, on, activationEqualization);
   }
 
   public CompressionSettings withCalibrationImages(int images) {
     return new CompressionSettings(algorithms, minRatio, maxRatio, minBits, maxBits, pinFirstLast8Bit, perChannelWeights, clipBelowBits,
-        weightRounding, reconstructionInputs, activationRange, activationPercentile, images, pointsPerMap, ridge, seed, batchNormRecalibration);
+        weightRounding, reconstructionInputs, activationRange, activationPercentile, images, pointsPerMap, ridge, seed, batchNormRecalibration, activationEqualization);
   }
 
   public CompressionSettings withPerChannelWeights(boolean perChannel) {
     return new CompressionSettings(algorithms, minRatio, maxRatio, minBits, maxBits, pinFirstLast8Bit, perChannel, clipBelowBits,
-        weightRounding, reconstructionInputs, activationRange, activationPercentile, calibrationImages, pointsPerMap, ridge, seed, batchNormRecalibration);
+        weightRounding, reconstructionInputs, activationRange, activationPercentile, calibrationImages, pointsPerMap, ridge, seed, batchNormRecalibration, activationEqualization);
   }
 
   public CompressionSettings withWeightRounding(String rounding) {
     return new CompressionSettings(algorithms, minRatio, maxRatio, minBits, maxBits, pinFirstLast8Bit, perChannelWeights, clipBelowBits,
-        rounding, reconstructionInputs, activationRange, activationPercentile, calibrationImages, pointsPerMap, ridge, seed, batchNormRecalibration);
+        rounding, reconstructionInputs, activationRange, activationPercentile, calibrationImages, pointsPerMap, ridge, seed, batchNormRecalibration, activationEqualization);
   }
 
   public CompressionSettings withReconstructionInputs(String inputs) {
     return new CompressionSettings(algorithms, minRatio, maxRatio, minBits, maxBits, pinFirstLast8Bit, perChannelWeights, clipBelowBits,
-        weightRounding, inputs, activationRange, activationPercentile, calibrationImages, pointsPerMap, ridge, seed, batchNormRecalibration);
+        weightRounding, inputs, activationRange, activationPercentile, calibrationImages, pointsPerMap, ridge, seed, batchNormRecalibration, activationEqualization);
+  }
+
+  public CompressionSettings withActivationEqualization(double alpha) {
+    return new CompressionSettings(algorithms, minRatio, maxRatio, minBits, maxBits, pinFirstLast8Bit, perChannelWeights, clipBelowBits,
+        weightRounding, reconstructionInputs, activationRange, activationPercentile, calibrationImages, pointsPerMap, ridge, seed, batchNormRecalibration, alpha);
   }
 
   /** Whether each layer is reconstructed from the inputs the compressed layers before it produce. */

@@ -27,9 +27,15 @@ public final class PlanInstaller {
 
   /**
    * Calibrates on the first {@code settings.calibrationImages()} images of {@code calibration} (batches of at most
-   * {@code batchSize}); {@link #exec()} is left holding the unmodified base model.
+   * {@code batchSize}); {@link #exec()} is left holding the unmodified base model (with
+   * {@code hwc.compress.activation-equalization}, its {@link ActivationEqualization}: the same function).
    */
   public static PlanInstaller of(Network base, Dataset calibration, CompressionSettings settings, int batchSize) {
+    if (settings.activationEqualization() > 0) {
+      // every form below is built on the equalized network: the same function, other activation ranges
+      Calibration first = Calibration.collect(ExecutableNetwork.withActivationQuantization(base), calibration, settings.calibrationImages(), batchSize);
+      base = ActivationEqualization.apply(base, ActivationEqualization.scales(base, first::input, settings.activationEqualization()));
+    }
     ExecutableNetwork exec = ExecutableNetwork.withActivationQuantization(base);
     Compressor compressor = new Compressor(ModelGraph.of(base), base.params(),
         Calibration.collect(exec, calibration, settings.calibrationImages(), batchSize), settings);

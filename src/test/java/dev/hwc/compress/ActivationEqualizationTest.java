@@ -1,0 +1,104 @@
+package dev.hwc.compress;
+
+import com.typesafe.config.ConfigFactory;
+import dev.hwc.model.ModelMetadata;
+import dev.hwc.model.Network;
+import dev.hwc.model.Node;
+import dev.hwc.model.ReferenceArchitectures;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ActivationEqualizationTest {
+
+  private static INDArray arr(float[] v, long... shape) {
+    return Nd4j.create(v, shape).castTo(DataType.FLOAT);
+  }
+
+  /** input 1×1×1 → conv a (1→2, 1×1) → bn → relu → conv b (2→1, 1×1) → flatten → dense. */
+  private static Network twoChannels(float[] bWeights) {
+    List<Node> nodes = List.of(
+        new Node.Input("input", 1, 1, 1),
+        new Node.Conv2d("a", "input", 1, 2, 1, 1, 1, 0, 1, false),
+        new Node.BatchNorm("bn", "a", 2, 1e-5),
+        new Node.Activation("relu", "bn", Node.Activation.Kind.RELU),
+        new Node.Conv2d("b", "relu", 2, 1, 1, 1, 1, 0, 1, false),
+        new Node.Flatten("f", "b"),
+        new Node.Dense("fc", "f", 1, 1, false));
+    Map<String, INDArray> p = Map.of(
+        "a/W", arr(new float[]{1, 1}, 2, 1, 1, 1),
+        "bn/gamma", arr(new float[]{1, 1}, 2), "bn/beta", arr(new float[]{0.5f, -0.25f}, 2),
+        "bn/mean", arr(new float[]{0, 0}, 2), "bn/var", arr(new float[]{1, 1}, 2),
+        "b/W", arr(bWeights, 1, 2, 1, 1),
+        "fc/W", arr(new float[]{1}, 1, 1));
+    return new Network(nodes, p, ModelMetadata.untrained("two-channels", 0));
+  }
+
+  @Test void theScalesAreSmoothQuantsAndMoveIntoTheBatchNormAndTheWeights() {
+    Network net = twoChannels(new float[]{1, -4});
+    // b's input: channel 0 reaches 4, channel 1 reaches 1; b's weights on them: |1| and |-4|
+    INDArray bInput = arr(new float[]{4, 0, 2, 1}, 2, 2, 1, 1);
+    List<ActivationEqualization.Scales> s = ActivationEqualization.scales(net, l -> {
+      assertEquals("b", l, "only b reads BatchNorm -> ReLU");
+      return bInput;
+    }, 0.5);
+    assertEquals(1, s.size());
+    assertEquals("bn", s.get(0).batchNorm());
+    // s_c = a_c^0.5 / w_c^0.5: sqrt(4 / 1) = 2, sqrt(1 / 4) = 0.5
+    assertArrayEquals(new double[]{2, 0.5}, s.get(0).s(), 1e-12);
+    Network eq = ActivationEqualization.apply(net, s);
+    assertArrayEquals(new float[]{0.5f, 2f}, eq.params().get("bn/gamma").toFloatVector(), 1e-7f);
+    assertArrayEquals(new float[]{0.25f, -0.5f}, eq.params().get("bn/beta").toFloatVector(), 1e-7f);
+    // both ranges become sqrt(a_c · w_c): weights 1·2 = 2 and -4·0.5 = -2
+    assertArrayEquals(new float[]{2f, -2f}, eq.params().get("b/W").reshape(2).toFloatVector(), 1e-7f);
+    assertEquals(net.params().get("a/W"), eq.params().get("a/W"));
+    assertArrayEquals(new float[]{1, 1}, net.params().get("bn/gamma").toFloatVector(), "the given network is not touched");
+  }
+
+  @Test void theEqualizedReferenceNetworksComputeTheSameFunction() {
+    Map<String, List<String>> expected = Map.of(
+        "mobilenet-small", List.of("dw1", "pw1", "dw2", "pw2", "dw3", "pw3", "fc"),
+        // the classifier reads a Flatten: left alone
+        "vgg-small", List.of("conv1_2", "conv2_1", "conv2_2", "conv3_1", "conv3_2"),
+        // a block's second conv reads its first's BatchNorm -> ReLU; the stem's ReLU also feeds the identity shortcut, and
+        // everything else reads a ReLU after a residual Add: left alone
+        "resnet-small", List.of("block1_conv2", "block2_conv2", "block3_conv2"));
+    for (var e : expected.entrySet()) {
+      Network net = ReferenceArchitectures.create(e.getKey(), 3);
+      INDArray x = TestNetworks.images(6, 4);
+      Map<String, INDArray> acts = EagerForward.run(net.nodes(), net.params(), x, Map.of());
+      List<ActivationEqualization.Scales> s = ActivationEqualization.scales(net,
+          l -> acts.get(((Node) net.node(l)).inputs().get(0)), 0.5);
+      assertEquals(e.getValue(), s.stream().map(ActivationEqualization.Scales::layer).toList(), e.getKey());
+      assertTrue(s.stream().anyMatch(sc -> java.util.Arrays.stream(sc.s()).anyMatch(v -> Math.abs(v - 1) > 0.1)), e.getKey() + ": some scale moves");
+      Network eq = ActivationEqualization.apply(net, s);
+      String out = net.nodes().get(net.nodes().size() - 1).name();
+      INDArray y = acts.get(out), y2 = EagerForward.run(eq.nodes(), eq.params(), x, Map.of()).get(out);
+      double scale = Math.max(1, y.amaxNumber().doubleValue());
+      assertTrue(y.sub(y2).amaxNumber().doubleValue() <= 1e-4 * scale, e.getKey() + ": " + y + " vs " + y2);
+    }
+  }
+
+  @Test void theSettingIsOffOrAnAlphaInsideZeroOne() {
+    var base = dev.hwc.cli.HwcConfig.load(null);
+    assertEquals(0, CompressionSettings.from(base).activationEqualization());
+    assertEquals(0.5, CompressionSettings.from(ConfigFactory.parseString("hwc.compress.activation-equalization = 0.5").withFallback(base)).activationEqualization());
+    var e = assertThrows(IllegalArgumentException.class, () -> CompressionSettings.from(
+        ConfigFactory.parseString("hwc.compress.activation-equalization = 1.5").withFallback(base)));
+    assertEquals("hwc.compress.activation-equalization must be off or an alpha in (0, 1), was '1.5'", e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> CompressionSettings.from(
+        ConfigFactory.parseString("hwc.compress.activation-equalization = on").withFallback(base)));
+    assertEquals("hwc.compress.activation-equalization must be off or an alpha in (0, 1), was 'on'", e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> ActivationEqualization.scales(twoChannels(new float[]{1, 1}), l -> null, 1.0));
+    assertEquals("activation equalization alpha must be in (0, 1), was 1.0", e.getMessage());
+  }
+}
