@@ -38,19 +38,34 @@ public final class ActivationEqualization {
   public static List<Scales> scales(Network net, Function<String, INDArray> layerInput, double alpha) {
     if (!(alpha > 0 && alpha < 1)) throw new IllegalArgumentException("activation equalization alpha must be in (0, 1), was " + alpha);
     List<Scales> out = new ArrayList<>();
-    for (Node n : net.nodes()) {
-      String input;
-      if (n instanceof Node.Conv2d c && (c.groups() == 1 || c.groups() == c.inChannels() && c.outChannels() == c.inChannels())) input = c.input();
-      else if (n instanceof Node.Dense d) input = d.input();
-      else continue;
-      String bn = batchNormBehind(net, input);
-      if (bn == null) continue;
+    for (Map.Entry<Node, String> e : equalizable(net).entrySet()) {
+      Node n = e.getKey();
+      String bn = e.getValue();
       double[] a = channelMax(layerInput.apply(n.name()));
       double[] w = weightMax(n, net.params().get(n.name() + "/W"));
       double[] s = new double[a.length];
       for (int c = 0; c < s.length; c++)
         s[c] = a[c] > 0 && w[c] > 0 ? Math.min(MAX_SCALE, Math.max(MIN_SCALE, Math.pow(a[c], alpha) / Math.pow(w[c], 1 - alpha))) : 1;
       out.add(new Scales(n.name(), bn, s));
+    }
+    return out;
+  }
+
+  /** Whether any layer of {@code net} can be equalized (none in a network without BatchNorm, e.g. lenet5). */
+  public static boolean appliesTo(Network net) {
+    return !equalizable(net).isEmpty();
+  }
+
+  /** The layers that can be equalized, in node order, each with the BatchNorm behind its input. */
+  private static Map<Node, String> equalizable(Network net) {
+    Map<Node, String> out = new java.util.LinkedHashMap<>();
+    for (Node n : net.nodes()) {
+      String input;
+      if (n instanceof Node.Conv2d c && (c.groups() == 1 || c.groups() == c.inChannels() && c.outChannels() == c.inChannels())) input = c.input();
+      else if (n instanceof Node.Dense d) input = d.input();
+      else continue;
+      String bn = batchNormBehind(net, input);
+      if (bn != null) out.put(n, bn);
     }
     return out;
   }

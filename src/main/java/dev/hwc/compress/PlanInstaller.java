@@ -31,7 +31,7 @@ public final class PlanInstaller {
    * {@code hwc.compress.activation-equalization}, its {@link ActivationEqualization}: the same function).
    */
   public static PlanInstaller of(Network base, Dataset calibration, CompressionSettings settings, int batchSize) {
-    if (settings.activationEqualization() > 0) {
+    if (settings.activationEqualization() > 0 && ActivationEqualization.appliesTo(base)) {
       // every form below is built on the equalized network: the same function, other activation ranges
       Calibration first = Calibration.collect(ExecutableNetwork.withActivationQuantization(base), calibration, settings.calibrationImages(), batchSize);
       base = ActivationEqualization.apply(base, ActivationEqualization.scales(base, first::input, settings.activationEqualization()));

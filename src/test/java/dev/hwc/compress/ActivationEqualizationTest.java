@@ -79,6 +79,7 @@ class ActivationEqualizationTest {
       List<ActivationEqualization.Scales> s = ActivationEqualization.scales(net,
           l -> acts.get(((Node) net.node(l)).inputs().get(0)), 0.5);
       assertEquals(e.getValue(), s.stream().map(ActivationEqualization.Scales::layer).toList(), e.getKey());
+      assertTrue(ActivationEqualization.appliesTo(net));
       assertTrue(s.stream().anyMatch(sc -> java.util.Arrays.stream(sc.s()).anyMatch(v -> Math.abs(v - 1) > 0.1)), e.getKey() + ": some scale moves");
       Network eq = ActivationEqualization.apply(net, s);
       String out = net.nodes().get(net.nodes().size() - 1).name();
@@ -86,6 +87,23 @@ class ActivationEqualizationTest {
       double scale = Math.max(1, y.amaxNumber().doubleValue());
       assertTrue(y.sub(y2).amaxNumber().doubleValue() <= 1e-4 * scale, e.getKey() + ": " + y + " vs " + y2);
     }
+  }
+
+  @Test void aPlanInstallerWithTheSettingEvaluatesTheEqualizedNetwork() {
+    Network net = ReferenceArchitectures.create("mobilenet-small", 5);
+    var data = ExecutableCompressionTest.randomImages(32, 11);
+    PlanInstaller off = PlanInstaller.of(net, data, CompressionSettings.defaults(), 16);
+    PlanInstaller on = PlanInstaller.of(net, data, CompressionSettings.defaults().withActivationEqualization(0.5), 16);
+    // the stem's BatchNorm carries dw1's scales: other parameters, the same function
+    assertTrue(!on.exec().param("stem_bn/gamma").equals(off.exec().param("stem_bn/gamma")));
+    INDArray x = TestNetworks.images(8, 3), y = off.exec().output(x).dup(), y2 = on.exec().output(x);
+    assertTrue(y.sub(y2).amaxNumber().doubleValue() <= 1e-4 * Math.max(1, y.amaxNumber().doubleValue()), y + " vs " + y2);
+  }
+
+  @Test void aNetworkWithoutBatchNormHasNothingToEqualize() {
+    Network lenet = ReferenceArchitectures.lenet5(1);
+    assertTrue(!ActivationEqualization.appliesTo(lenet));
+    assertEquals(List.of(), ActivationEqualization.scales(lenet, l -> { throw new AssertionError("no input is read"); }, 0.5));
   }
 
   @Test void theSettingIsOffOrAnAlphaInsideZeroOne() {
