@@ -92,7 +92,7 @@ class ActivationEqualizationTest {
   @Test void aPlanInstallerWithTheSettingEvaluatesTheEqualizedNetwork() {
     Network net = ReferenceArchitectures.create("mobilenet-small", 5);
     var data = ExecutableCompressionTest.randomImages(32, 11);
-    PlanInstaller off = PlanInstaller.of(net, data, CompressionSettings.defaults(), 16);
+    PlanInstaller off = PlanInstaller.of(net, data, CompressionSettings.defaults().withActivationEqualization(0), 16);
     PlanInstaller on = PlanInstaller.of(net, data, CompressionSettings.defaults().withActivationEqualization(0.5), 16);
     // the stem's BatchNorm carries dw1's scales: other parameters, the same function
     assertTrue(!on.exec().param("stem_bn/gamma").equals(off.exec().param("stem_bn/gamma")));
@@ -108,8 +108,10 @@ class ActivationEqualizationTest {
 
   @Test void theSettingIsOffOrAnAlphaInsideZeroOne() {
     var base = dev.hwc.cli.HwcConfig.load(null);
-    assertEquals(0, CompressionSettings.from(base).activationEqualization());
-    assertEquals(0.5, CompressionSettings.from(ConfigFactory.parseString("hwc.compress.activation-equalization = 0.5").withFallback(base)).activationEqualization());
+    assertEquals(0.5, CompressionSettings.from(base).activationEqualization());
+    assertEquals(CompressionSettings.defaults(), CompressionSettings.from(base));
+    assertEquals(0, CompressionSettings.from(ConfigFactory.parseString("hwc.compress.activation-equalization = off").withFallback(base)).activationEqualization());
+    assertEquals(0.3, CompressionSettings.from(ConfigFactory.parseString("hwc.compress.activation-equalization = 0.3").withFallback(base)).activationEqualization());
     var e = assertThrows(IllegalArgumentException.class, () -> CompressionSettings.from(
         ConfigFactory.parseString("hwc.compress.activation-equalization = 1.5").withFallback(base)));
     assertEquals("hwc.compress.activation-equalization must be off or an alpha in (0, 1), was '1.5'", e.getMessage());
