@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 
 /**
  * Per-channel range equalization between a layer's input activations and its weights (SmoothQuant, Xiao et al.
@@ -32,16 +31,17 @@ public final class ActivationEqualization {
   public record Scales(String layer, String batchNorm, double[] s) {}
 
   /**
-   * The scales of every layer that can be equalized, from each layer's calibration input ({@code layerInput}: [N, C,
-   * H, W] for a conv, [N, C] for a dense layer behind global pooling).
+   * The scales of every layer that can be equalized, from each layer's calibration input (a_c: its per-unit max |x|,
+   * {@link Calibration#stats}; a unit is a channel of a conv's input or a feature of a dense layer's, which behind
+   * global pooling is a channel).
    */
-  public static List<Scales> scales(Network net, Function<String, INDArray> layerInput, double alpha) {
+  public static List<Scales> scales(Network net, Calibration calibration, double alpha) {
     if (!(alpha > 0 && alpha < 1)) throw new IllegalArgumentException("activation equalization alpha must be in (0, 1), was " + alpha);
     List<Scales> out = new ArrayList<>();
     for (Map.Entry<Node, String> e : equalizable(net).entrySet()) {
       Node n = e.getKey();
       String bn = e.getValue();
-      double[] a = channelMax(layerInput.apply(n.name()));
+      float[] a = calibration.stats(n.name()).maxAbs();
       double[] w = weightMax(n, net.params().get(n.name() + "/W"));
       double[] s = new double[a.length];
       for (int c = 0; c < s.length; c++)
@@ -105,19 +105,6 @@ public final class ActivationEqualization {
         return null;
       }
     }
-  }
-
-  /** max over every axis but 1 of [N, C, ...]. */
-  static double[] channelMax(INDArray x) {
-    int channels = (int) x.size(1);
-    long perImage = x.length() / x.size(0), spatial = perImage / channels;
-    float[] v = Tensors.floats(x);
-    double[] m = new double[channels];
-    for (int i = 0; i < v.length; i++) {
-      int c = (int) ((i % perImage) / spatial);
-      m[c] = Math.max(m[c], Math.abs(v[i]));
-    }
-    return m;
   }
 
   /** max |w| per input channel of a conv ([M, C/groups, kh, kw]; depthwise: filter c) or a dense layer ([in, out]). */

@@ -34,7 +34,7 @@ public final class PlanInstaller {
     if (settings.activationEqualization() > 0 && ActivationEqualization.appliesTo(base)) {
       // every form below is built on the equalized network: the same function, other activation ranges
       Calibration first = Calibration.collect(ExecutableNetwork.withActivationQuantization(base), calibration, settings.calibrationImages(), batchSize);
-      base = ActivationEqualization.apply(base, ActivationEqualization.scales(base, first::input, settings.activationEqualization()));
+      base = ActivationEqualization.apply(base, ActivationEqualization.scales(base, first, settings.activationEqualization()));
     }
     ExecutableNetwork exec = ExecutableNetwork.withActivationQuantization(base);
     Compressor compressor = new Compressor(ModelGraph.of(base), base.params(),

@@ -47,10 +47,8 @@ class ActivationEqualizationTest {
     Network net = twoChannels(new float[]{1, -4});
     // b's input: channel 0 reaches 4, channel 1 reaches 1; b's weights on them: |1| and |-4|
     INDArray bInput = arr(new float[]{4, 0, 2, 1}, 2, 2, 1, 1);
-    List<ActivationEqualization.Scales> s = ActivationEqualization.scales(net, l -> {
-      assertEquals("b", l, "only b reads BatchNorm -> ReLU");
-      return bInput;
-    }, 0.5);
+    // a calibration holding b's input only: asking for another layer's would throw
+    List<ActivationEqualization.Scales> s = ActivationEqualization.scales(net, new Calibration(Map.of("b", bInput)), 0.5);
     assertEquals(1, s.size());
     assertEquals("bn", s.get(0).batchNorm());
     // s_c = a_c^0.5 / w_c^0.5: sqrt(4 / 1) = 2, sqrt(1 / 4) = 0.5
@@ -76,8 +74,9 @@ class ActivationEqualizationTest {
       Network net = ReferenceArchitectures.create(e.getKey(), 3);
       INDArray x = TestNetworks.images(6, 4);
       Map<String, INDArray> acts = EagerForward.run(net.nodes(), net.params(), x, Map.of());
-      List<ActivationEqualization.Scales> s = ActivationEqualization.scales(net,
-          l -> acts.get(((Node) net.node(l)).inputs().get(0)), 0.5);
+      Map<String, INDArray> inputs = new java.util.HashMap<>();
+      for (var shape : net.layerShapes()) inputs.put(shape.name(), acts.get(net.node(shape.name()).inputs().get(0)));
+      List<ActivationEqualization.Scales> s = ActivationEqualization.scales(net, new Calibration(inputs), 0.5);
       assertEquals(e.getValue(), s.stream().map(ActivationEqualization.Scales::layer).toList(), e.getKey());
       assertTrue(ActivationEqualization.appliesTo(net));
       assertTrue(s.stream().anyMatch(sc -> java.util.Arrays.stream(sc.s()).anyMatch(v -> Math.abs(v - 1) > 0.1)), e.getKey() + ": some scale moves");
@@ -103,7 +102,8 @@ class ActivationEqualizationTest {
   @Test void aNetworkWithoutBatchNormHasNothingToEqualize() {
     Network lenet = ReferenceArchitectures.lenet5(1);
     assertTrue(!ActivationEqualization.appliesTo(lenet));
-    assertEquals(List.of(), ActivationEqualization.scales(lenet, l -> { throw new AssertionError("no input is read"); }, 0.5));
+    // an empty calibration: reading any layer's input would throw
+    assertEquals(List.of(), ActivationEqualization.scales(lenet, new Calibration(Map.of()), 0.5));
   }
 
   @Test void theSettingIsOffOrAnAlphaInsideZeroOne() {
@@ -118,7 +118,7 @@ class ActivationEqualizationTest {
     e = assertThrows(IllegalArgumentException.class, () -> CompressionSettings.from(
         ConfigFactory.parseString("hwc.compress.activation-equalization = on").withFallback(base)));
     assertEquals("hwc.compress.activation-equalization must be off or an alpha in (0, 1), was 'on'", e.getMessage());
-    e = assertThrows(IllegalArgumentException.class, () -> ActivationEqualization.scales(twoChannels(new float[]{1, 1}), l -> null, 1.0));
+    e = assertThrows(IllegalArgumentException.class, () -> ActivationEqualization.scales(twoChannels(new float[]{1, 1}), new Calibration(Map.of()), 1.0));
     assertEquals("activation equalization alpha must be in (0, 1), was 1.0", e.getMessage());
   }
 }
