@@ -163,7 +163,7 @@ public final class CompressCommand implements Callable<Integer> {
   /** Each thinned layer at its bits and non-zero weight density, as the search prices an episode. */
   private static Energy energy(ModelEnergy energy, ModelGraph graph, List<LayerStats> layers) {
     List<ModelEnergy.LayerWork> work = layers.stream().map(l -> new ModelEnergy.LayerWork(l.shape(),
-        AcceleratorEnergy.load(l.weightBits(), l.activationBits(), (double) l.nonZeroWeights() / l.shape().weights()))).toList();
+        AcceleratorEnergy.load(l.weightBits(), l.activationBits(), l.shape().weightDensity(l.nonZeroWeights())))).toList();
     ModelEnergy.Estimate est = energy.estimate(work, graph.layers().stream().map(ModelGraph.Layer::shape).toList());
     return new Energy(est.hardware(), energy.baselineBits(), est.baseline().totalPj(), est.total().totalPj(), est.reduction(),
         est.layers().stream().map(b -> b.totalPj()).toList());

@@ -31,6 +31,14 @@ public record LayerShape(int index, String name, LayerKind kind,
     return (long) m * (c / groups) * r * s;
   }
 
+  /**
+   * Weight density the energy model prices a compressed form of this layer at: its non-zero weights over this
+   * (original) layer's weights, in [0, 1] — filter/channel pruning and element-wise zeros alike lower it.
+   */
+  public double weightDensity(long nonZeroWeights) {
+    return Math.min(1.0, Math.max(0.0, (double) nonZeroWeights / weights()));
+  }
+
   /** Multiply-accumulates of one forward pass of the whole batch. */
   public long macs() {
     return (long) n * m * e() * f() * (c / groups) * r * s;

@@ -30,7 +30,7 @@ public final class EnergyRescore {
       double total = 0;
       for (LayerResult r : e.layers()) {
         // The same density the coordinator gives the estimator: kept weights over the layer's original weights.
-        double density = Math.min(1.0, Math.max(0.0, (double) r.params() / r.shape().weights()));
+        double density = r.shape().weightDensity(r.params());
         double pj = energy.layerEnergy(r.shape(), r.weightBits(), r.activationBits(), density);
         total += pj;
         layers.add(new LayerResult(r.layer(), r.shape(), r.sparsity(), r.keptChannels(), r.params(), r.macs(),

@@ -527,7 +527,7 @@ public final class SearchCoordinator extends EventSourcedBehavior<SearchCoordina
     if (notGenerating(m.result().episode())) return Effect().none();
     List<EnergyEstimator.LayerCost> costs = new ArrayList<>();
     for (LayerOutcome o : m.result().outcomes()) {
-      double density = Math.min(1.0, Math.max(0.0, (double) o.params() / o.shape().weights()));
+      double density = o.shape().weightDensity(o.params());
       costs.add(new EnergyEstimator.LayerCost(o.shape(), o.decision().weightBits(), o.decision().activationBits(), density));
     }
     int episode = generating.episode;

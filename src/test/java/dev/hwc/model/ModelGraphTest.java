@@ -64,6 +64,16 @@ class ModelGraphTest {
     assertEquals(6 * 3 + 3, g.layer("fc").params());
   }
 
+  @Test void weightDensityIsNonZeroOverTheOriginalWeightsClampedToOne() {
+    LayerShape conv = new LayerShape(0, "c", LayerKind.CONV, 1, 4, 8, 8, 6, 3, 3, 1, 1, 1);   // 6·4·9 = 216 weights
+    assertEquals(216, conv.weights());
+    assertEquals(54.0 / 216, conv.weightDensity(54), 1e-15);
+    assertEquals(0.0, conv.weightDensity(0));
+    assertEquals(1.0, conv.weightDensity(300));       // never above dense
+    LayerShape dw = new LayerShape(1, "dw", LayerKind.DEPTHWISE_CONV, 1, 6, 8, 8, 6, 3, 3, 1, 1, 6);   // 6·1·9
+    assertEquals(0.5, dw.weightDensity(27), 1e-15);
+  }
+
   @Test void denseAfterFlattenReadsHxWBlocksPerChannel() {
     List<Node> net = List.of(new Node.Input("input", 1, 6, 6), conv("c", "input", 1, 5, 3, 1, 0),
         new Node.Pool("p", "c", Node.Pool.Type.MAX, 2, 2, 0), new Node.Flatten("f", "p"), new Node.Dense("fc", "f", 5 * 4, 2, true));
