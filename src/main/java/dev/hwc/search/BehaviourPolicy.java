@@ -3,6 +3,7 @@ package dev.hwc.search;
 import dev.hwc.rl.Rng;
 
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -28,6 +29,10 @@ import java.util.List;
  *       once per episode from N(0, sigma²), every layer keeping its algorithm: a step along the direction in which a
  *       uniform plan compresses more or less, which the one- and two-layer mutations cover only layer by layer
  *       (a uniform plan beat the composite's at 2 points on vgg-small and resnet-small).
+ *   <li><b>Several parents</b> ({@code incumbent.parents = k > 1}): each such episode mutates one of the k
+ *       highest-rewarded episodes so far, drawn uniformly, instead of always the best: a (k + 1) evolution strategy
+ *       rather than a (1 + 1) one, so that a search whose first good plan sits in a poor basin keeps climbing from
+ *       others too (the figures at 1 point move by up to 10 points between seeds).
  * </ul>
  * The other episodes are the agents' own (the actor's action plus its noise, Rainbow's choice).
  *
@@ -50,6 +55,7 @@ public final class BehaviourPolicy {
   private final double share;
   private final double sigma;
   private final double globalShare;
+  private final int parents;
   private final long seed;
 
   /**
@@ -65,11 +71,18 @@ public final class BehaviourPolicy {
 
   /** @param globalShare fraction of the incumbent's episodes that are whole-plan moves, in [0, 1] */
   public BehaviourPolicy(UniformGrid grid, ActionMapping mapping, int warmup, double share, double sigma, double globalShare, long seed) {
+    this(grid, mapping, warmup, share, sigma, globalShare, 1, seed);
+  }
+
+  /** @param parents how many of the highest-rewarded episodes so far the mutations start from, ≥ 1 */
+  public BehaviourPolicy(UniformGrid grid, ActionMapping mapping, int warmup, double share, double sigma, double globalShare,
+                         int parents, long seed) {
     if (warmup < 0) throw new IllegalArgumentException("warm-up episodes must be >= 0, was " + warmup);
     if (!(share >= 0 && share <= 1)) throw new IllegalArgumentException("hwc.search.incumbent.share must be in [0, 1], was " + share);
     if (!(sigma >= 0)) throw new IllegalArgumentException("hwc.search.incumbent.sigma must be >= 0, was " + sigma);
     if (!(globalShare >= 0 && globalShare <= 1))
       throw new IllegalArgumentException("hwc.search.incumbent.global-share must be in [0, 1], was " + globalShare);
+    if (parents < 1) throw new IllegalArgumentException("hwc.search.incumbent.parents must be >= 1, was " + parents);
     if (grid != null) SearchStrategy.GridActions.requireBitsInRange(grid, mapping);
     this.grid = grid;
     this.mapping = mapping;
@@ -77,6 +90,7 @@ public final class BehaviourPolicy {
     this.share = share;
     this.sigma = sigma;
     this.globalShare = globalShare;
+    this.parents = parents;
     this.seed = seed;
   }
 
@@ -91,7 +105,10 @@ public final class BehaviourPolicy {
   /** Who chooses an episode's actions. */
   enum Source { AGENTS, GRID, INCUMBENT }
 
-  /** What both halves track alike: the episode count, the current episode's source and step, the incumbent. */
+  /** A remembered episode's reward and steps. */
+  private record Parent(float reward, List<EpisodeTransitions.Step> steps) {}
+
+  /** What both halves track alike: the episode count, the current episode's source and step, the incumbents. */
   final class Tracker {
     private final Rng coin;
     private int generated;
@@ -102,7 +119,9 @@ public final class BehaviourPolicy {
     private boolean mutated;
     /** Whether the current INCUMBENT episode is a whole-plan move (no layer mutated, every layer shifted). */
     private boolean global;
-    private float best = Float.NEGATIVE_INFINITY;
+    /** The {@code parents} highest-rewarded episodes so far, best first (earlier first among equal rewards). */
+    private final List<Parent> top = new ArrayList<>();
+    /** The episode the current INCUMBENT episode mutates: one of {@code top}. */
     private List<EpisodeTransitions.Step> incumbent = List.of();
 
     Tracker(int generated, Rng coin) {
@@ -119,8 +138,10 @@ public final class BehaviourPolicy {
           source = grid != null ? Source.GRID : Source.AGENTS;
         } else {
           // drawn for every episode past the warm-up, so the stream does not depend on the incumbent
-          boolean follow = share > 0 && coin.nextDouble() < share && !incumbent.isEmpty();
+          boolean follow = share > 0 && coin.nextDouble() < share && !top.isEmpty();
           source = follow ? Source.INCUMBENT : Source.AGENTS;
+          // the parent is drawn only with several, so that the stream of a search with one is unchanged
+          if (follow) incumbent = top.get(parents > 1 ? coin.nextInt(top.size()) : 0).steps();
           if (follow) mutatedForSure = coin.nextInt(incumbent.size());
           // drawn only when whole-plan moves are on, so that the stream of a search without them is unchanged
           global = follow && globalShare > 0 && coin.nextDouble() < globalShare;
@@ -159,9 +180,12 @@ public final class BehaviourPolicy {
       int start = 0;
       for (int i = 0; i < transitions.size(); i++) {
         if (!transitions.get(i).done()) continue;
-        if (transitions.get(i).reward() > best) {
-          best = transitions.get(i).reward();
-          incumbent = List.copyOf(transitions.subList(start, i + 1));
+        float reward = transitions.get(i).reward();
+        if (top.size() < parents || reward > top.get(top.size() - 1).reward()) {
+          int at = 0;
+          while (at < top.size() && top.get(at).reward() >= reward) at++;
+          top.add(at, new Parent(reward, List.copyOf(transitions.subList(start, i + 1))));
+          if (top.size() > parents) top.remove(top.size() - 1);
         }
         start = i + 1;
       }

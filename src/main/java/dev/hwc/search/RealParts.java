@@ -119,7 +119,8 @@ public final class RealParts implements PartsFactory {
       if (warmup.equals("random") && share == 0) return null;
       return new BehaviourPolicy(warmup.equals("grid") ? uniformGrid(root, algorithms) : null,
           ActionMapping.from(CompressionSettings.from(root)), root.getInt("hwc.rl.ddpg.warmup-episodes"), share,
-          root.getDouble("hwc.search.incumbent.sigma"), root.getDouble("hwc.search.incumbent.global-share"), seed);
+          root.getDouble("hwc.search.incumbent.sigma"), root.getDouble("hwc.search.incumbent.global-share"),
+          root.getInt("hwc.search.incumbent.parents"), seed);
     } catch (com.typesafe.config.ConfigException e) {
       throw new IllegalArgumentException("bad configuration: " + e.getMessage(), e);
     }

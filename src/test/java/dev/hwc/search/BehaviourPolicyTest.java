@@ -7,6 +7,8 @@ import org.junit.jupiter.api.Test;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -230,6 +232,37 @@ class BehaviourPolicyTest {
     // the actor gave only its hidden features, without exploring
     assertEquals(asked + LAYERS, actor.explored.size());
     assertTrue(actor.explored.subList(asked, actor.explored.size()).stream().noneMatch(b -> b));
+  }
+
+  @Test void withSeveralParentsEachEpisodeMutatesOneOfTheBestKAndNeverAWorseOne() {
+    var x = new BehaviourPolicy(null, MAP, 0, 1.0, 0.0, 0, 2, 5);
+    ContinuousPolicy c = x.continuous(new FixedActor(1));
+    DiscretePolicy d = x.discrete(new FixedChoice(2));
+    // three hand-made episodes, rewards 1 < 3 > 2, told apart by their first action: 0.1, 0.3, 0.2
+    for (float r : new float[] {1f, 3f, 2f}) {
+      List<EpisodeTransitions.Step> e = new ArrayList<>();
+      for (int step = 0; step < LAYERS; step++)
+        e.add(new EpisodeTransitions.Step(stateOfStep(step), new float[] {r / 10, 0.5f, 0.5f}, 3, r, stateOfStep(step), step == LAYERS - 1));
+      c.remember(e);
+      d.remember(e);
+    }
+    Map<Float, Integer> followed = new TreeMap<>();
+    for (int n = 0; n < 40; n++) {
+      var e = rewarded(c, d, 0f);
+      // no noise: every unmutated layer (Rainbow's 2 marks the mutated ones) repeats its parent's actions
+      List<Float> firsts = e.stream().map(s -> s.action()[0]).distinct().toList();
+      assertEquals(1, firsts.size(), "one parent per episode: " + firsts);
+      followed.merge(firsts.get(0), 1, Integer::sum);
+    }
+    // the two best (0.3 and 0.2), each often; the third (0.1) never
+    assertEquals(List.of(0.2f, 0.3f), List.copyOf(followed.keySet()));
+    assertTrue(followed.values().stream().allMatch(k -> k >= 10), followed.toString());
+    var e = assertThrows(IllegalArgumentException.class, () -> new BehaviourPolicy(null, MAP, 0, 0.5, 0.1, 0, 0, 1));
+    assertEquals("hwc.search.incumbent.parents must be >= 1, was 0", e.getMessage());
+  }
+
+  @Test void aRestoreContinuesExactlyWithSeveralParentsToo() {
+    restoreContinuesExactly(new BehaviourPolicy(GRID, MAP, 2, 0.75, 0.1, 0, 3, 3));
   }
 
   @Test void theHalvesAgreeOnWhichEpisodesFollowAndOnlyMutatedLayersMove() {
