@@ -6,6 +6,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -58,7 +59,7 @@ public final class ActivationEqualization {
 
   /** The layers that can be equalized, in node order, each with the BatchNorm behind its input. */
   private static Map<Node, String> equalizable(Network net) {
-    Map<Node, String> out = new java.util.LinkedHashMap<>();
+    Map<Node, String> out = new LinkedHashMap<>();
     for (Node n : net.nodes()) {
       String input;
       if (n instanceof Node.Conv2d c && (c.groups() == 1 || c.groups() == c.inChannels() && c.outChannels() == c.inChannels())) input = c.input();

@@ -140,9 +140,11 @@ public final class BehaviourPolicy {
           // drawn for every episode past the warm-up, so the stream does not depend on the incumbent
           boolean follow = share > 0 && coin.nextDouble() < share && !top.isEmpty();
           source = follow ? Source.INCUMBENT : Source.AGENTS;
-          // the parent is drawn only with several, so that the stream of a search with one is unchanged
-          if (follow) incumbent = top.get(parents > 1 ? coin.nextInt(top.size()) : 0).steps();
-          if (follow) mutatedForSure = coin.nextInt(incumbent.size());
+          if (follow) {
+            // the parent is drawn only with several, so that the stream of a search with one is unchanged
+            incumbent = top.get(parents > 1 ? coin.nextInt(top.size()) : 0).steps();
+            mutatedForSure = coin.nextInt(incumbent.size());
+          }
           // drawn only when whole-plan moves are on, so that the stream of a search without them is unchanged
           global = follow && globalShare > 0 && coin.nextDouble() < globalShare;
         }

@@ -249,7 +249,7 @@ class BehaviourPolicyTest {
     Map<Float, Integer> followed = new TreeMap<>();
     for (int n = 0; n < 40; n++) {
       var e = rewarded(c, d, 0f);
-      // no noise: every unmutated layer (Rainbow's 2 marks the mutated ones) repeats its parent's actions
+      // sigma 0: every layer, mutated or not, repeats its parent's actions
       List<Float> firsts = e.stream().map(s -> s.action()[0]).distinct().toList();
       assertEquals(1, firsts.size(), "one parent per episode: " + firsts);
       followed.merge(firsts.get(0), 1, Integer::sum);
