@@ -20,6 +20,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.IntStream;
 
 /** The production pieces: the DL4J/SameDiff model and compressor, the row-stationary energy model, the composite agent. */
 public final class RealParts implements PartsFactory {
@@ -81,7 +82,7 @@ public final class RealParts implements PartsFactory {
         && strategy != SearchStrategy.UNIFORM)
       throw new IllegalArgumentException("hwc.search.fixed-algorithm '" + fixedName + "' is not in hwc.compress.algorithms " + menu);
     var one = new SearchStrategy.FixedAlgorithm(Math.max(0, fixed));
-    BehaviourPolicy behaviour = behaviourPolicy(root, menu.size(), seed);
+    BehaviourPolicy behaviour = behaviourPolicy(root, menu, seed);
     if (behaviour != null && strategy != SearchStrategy.RANDOM && strategy != SearchStrategy.UNIFORM) {
       ddpg = behaviour.continuous(ddpg);
       rainbow = behaviour.discrete(rainbow);
@@ -110,14 +111,14 @@ public final class RealParts implements PartsFactory {
    * The learning agents' behaviour policy of hwc.search.warmup and hwc.search.incumbent ({@link BehaviourPolicy}), or
    * null when neither is on (a random warm-up and no exploration around the incumbent: the agents alone).
    */
-  static BehaviourPolicy behaviourPolicy(Config root, int algorithms, long seed) {
+  static BehaviourPolicy behaviourPolicy(Config root, List<String> menu, long seed) {
     try {
       String warmup = root.getString("hwc.search.warmup");
       if (!warmup.equals("grid") && !warmup.equals("random"))
         throw new IllegalArgumentException("hwc.search.warmup '" + warmup + "' is not one of grid, random");
       double share = root.getDouble("hwc.search.incumbent.share");
       if (warmup.equals("random") && share == 0) return null;
-      return new BehaviourPolicy(warmup.equals("grid") ? uniformGrid(root, algorithms) : null,
+      return new BehaviourPolicy(warmup.equals("grid") ? warmupGrid(root, menu) : null,
           ActionMapping.from(CompressionSettings.from(root)), root.getInt("hwc.rl.ddpg.warmup-episodes"), share,
           root.getDouble("hwc.search.incumbent.sigma"), root.getDouble("hwc.search.incumbent.global-share"),
           root.getInt("hwc.search.incumbent.parents"), seed);
@@ -126,8 +127,29 @@ public final class RealParts implements PartsFactory {
     }
   }
 
+  /**
+   * The grid warm-up's grid: the uniform grid over hwc.search.warmup-algorithms (names of the menu), or over the whole
+   * menu when that list is empty.
+   */
+  static UniformGrid warmupGrid(Config root, List<String> menu) {
+    List<String> names = root.getStringList("hwc.search.warmup-algorithms");
+    List<Integer> indices = new java.util.ArrayList<>();
+    for (String n : names) {
+      int i = menu.indexOf(n);
+      if (i < 0) throw new IllegalArgumentException("hwc.search.warmup-algorithms: '" + n + "' is not in hwc.compress.algorithms " + menu);
+      if (indices.contains(i)) throw new IllegalArgumentException("hwc.search.warmup-algorithms lists '" + n + "' twice");
+      indices.add(i);
+    }
+    return uniformGrid(root, names.isEmpty() ? IntStream.range(0, menu.size()).boxed().toList() : indices);
+  }
+
   /** The uniform strategy's grid from hwc.search.uniform, the ratio range and the energy baseline's bits. */
   public static UniformGrid uniformGrid(Config root, int algorithms) {
+    return uniformGrid(root, IntStream.range(0, algorithms).boxed().toList());
+  }
+
+  /** The uniform grid over the menu indices {@code algorithms}. */
+  private static UniformGrid uniformGrid(Config root, List<Integer> algorithms) {
     CompressionSettings cs = CompressionSettings.from(root);
     try {
       Config u = root.getConfig("hwc.search.uniform");

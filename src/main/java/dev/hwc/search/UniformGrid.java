@@ -2,6 +2,7 @@ package dev.hwc.search;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.IntStream;
 
 /**
  * The {@code uniform} strategy's grid (hwc.search.uniform): every decision layer gets the same decision — weight and
@@ -40,14 +41,24 @@ public final class UniformGrid {
    * @param ratioStep  step of the pruning-ratio grid, from 0
    * @param minRatio   smallest allowed ratio (grid values below it are left out)
    * @param maxRatio   largest allowed ratio (the grid goes up to it)
-   * @param algorithms size of the algorithm menu
+   * @param algorithms size of the algorithm menu (every algorithm takes part)
    * @param baselineBits bits of the dense baseline (its point is left out)
    */
   public static UniformGrid of(List<Integer> bits, double ratioStep, double minRatio, double maxRatio, int algorithms,
                                int baselineBits) {
+    if (algorithms < 1) throw new IllegalArgumentException("the algorithm menu is empty");
+    return of(bits, ratioStep, minRatio, maxRatio, IntStream.range(0, algorithms).boxed().toList(), baselineBits);
+  }
+
+  /**
+   * The grid over a part of the menu: {@code algorithms} are menu indices, in the order the listing takes them (the
+   * points carry these indices).
+   */
+  public static UniformGrid of(List<Integer> bits, double ratioStep, double minRatio, double maxRatio,
+                               List<Integer> algorithms, int baselineBits) {
     if (bits.isEmpty()) throw new IllegalArgumentException("hwc.search.uniform.bits must not be empty");
     if (!(ratioStep > 0)) throw new IllegalArgumentException("hwc.search.uniform.ratio-step must be > 0, was " + ratioStep);
-    if (algorithms < 1) throw new IllegalArgumentException("the algorithm menu is empty");
+    if (algorithms.isEmpty()) throw new IllegalArgumentException("the algorithm menu is empty");
     List<Double> ratios = new ArrayList<>();
     for (int k = 0; k * ratioStep <= maxRatio + 1e-9; k++) {
       // rounded to 1e-9 so that 3 × 0.1 is 0.3 in the plan, not 0.30000000000000004
@@ -61,7 +72,7 @@ public final class UniformGrid {
         if (r == 0) {
           if (b != baselineBits) points.add(new Point(b, 0, NONE));
         } else {
-          for (int a = 0; a < algorithms; a++) points.add(new Point(b, r, a));
+          for (int a : algorithms) points.add(new Point(b, r, a));
         }
       }
     if (points.isEmpty()) throw new IllegalArgumentException("the uniform grid holds only the dense baseline");

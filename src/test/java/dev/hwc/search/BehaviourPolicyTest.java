@@ -150,21 +150,47 @@ class BehaviourPolicyTest {
     assertEquals(1, actor.learned);
   }
 
+  @Test void theWarmupAlgorithmsSettingPutsTheGridOnThoseAlgorithmsOnly() {
+    var base = dev.hwc.cli.HwcConfig.load(null);
+    var b = RealParts.behaviourPolicy(ConfigFactory.parseString(
+        "hwc.search.incumbent.share = 0\nhwc.rl.ddpg.warmup-episodes = 12\nhwc.search.warmup-algorithms = [BalancedMagnitude]")
+        .withFallback(base), MENU, 1);
+    // the one-algorithm grid of the default bits and ratios, on menu index 6
+    UniformGrid one = UniformGrid.of(List.of(8, 6, 5, 4), 0.1, 0, 0.8, List.of(6), 8);
+    ContinuousPolicy c = b.continuous(new FixedActor(0));
+    DiscretePolicy d = b.discrete(new FixedChoice(2));
+    for (int episode = 1; episode <= 12; episode++) {
+      UniformGrid.Point p = one.pointOfEpisode(episode);
+      for (LayerDecision dec : episode(c, d)) {
+        assertEquals(p.ratio() == 0 ? "FilterL1" : "BalancedMagnitude", dec.algorithm(), "episode " + episode);
+        assertTrue(dec.pruneRatio() >= p.ratio() && dec.pruneRatio() < p.ratio() + 1e-6, p + " -> " + dec);
+      }
+      c.learn();
+      d.learn();
+    }
+    var e = assertThrows(IllegalArgumentException.class, () -> RealParts.behaviourPolicy(
+        ConfigFactory.parseString("hwc.search.warmup-algorithms = [Obs]").withFallback(base), MENU, 1));
+    assertEquals("hwc.search.warmup-algorithms: 'Obs' is not in hwc.compress.algorithms " + MENU, e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> RealParts.behaviourPolicy(
+        ConfigFactory.parseString("hwc.search.warmup-algorithms = [Magnitude, FilterL1, Magnitude]").withFallback(base), MENU, 1));
+    assertEquals("hwc.search.warmup-algorithms lists 'Magnitude' twice", e.getMessage());
+  }
+
   @Test void theSettingsAreCheckedAndTheDefaultsWrapNothing() {
     var base = dev.hwc.cli.HwcConfig.load(null);
-    assertNull(RealParts.behaviourPolicy(ConfigFactory.parseString("hwc.search.warmup = random\nhwc.search.incumbent.share = 0").withFallback(base), MENU.size(), 1));
+    assertNull(RealParts.behaviourPolicy(ConfigFactory.parseString("hwc.search.warmup = random\nhwc.search.incumbent.share = 0").withFallback(base), MENU, 1));
     // grid warm-up of 5 episodes: the actor is asked to explore from episode 6 on
     var b = RealParts.behaviourPolicy(ConfigFactory.parseString("hwc.search.warmup = grid\nhwc.search.incumbent.share = 0\nhwc.rl.ddpg.warmup-episodes = 5")
-        .withFallback(base), MENU.size(), 1);
+        .withFallback(base), MENU, 1);
     var actor = new FixedActor(0);
     ContinuousPolicy c = b.continuous(actor);
     for (int n = 0; n < 6; n++) for (int step = 0; step < LAYERS; step++) c.act(stateOfStep(step), true);
     assertEquals(List.of(false, false, false, false, true, true, true, true), actor.explored.subList(4 * LAYERS, 6 * LAYERS));
     var e = assertThrows(IllegalArgumentException.class, () -> RealParts.behaviourPolicy(
-        ConfigFactory.parseString("hwc.search.warmup = grids").withFallback(base), MENU.size(), 1));
+        ConfigFactory.parseString("hwc.search.warmup = grids").withFallback(base), MENU, 1));
     assertEquals("hwc.search.warmup 'grids' is not one of grid, random", e.getMessage());
     e = assertThrows(IllegalArgumentException.class, () -> RealParts.behaviourPolicy(
-        ConfigFactory.parseString("hwc.search.incumbent.share = half").withFallback(base), MENU.size(), 1));
+        ConfigFactory.parseString("hwc.search.incumbent.share = half").withFallback(base), MENU, 1));
     assertTrue(e.getMessage().startsWith("bad configuration: ") && e.getMessage().contains("hwc.search.incumbent.share"), e.getMessage());
     e = assertThrows(IllegalArgumentException.class, () -> new BehaviourPolicy(GRID, MAP, -1, 0, 0, 1));
     assertEquals("warm-up episodes must be >= 0, was -1", e.getMessage());

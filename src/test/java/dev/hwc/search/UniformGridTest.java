@@ -31,6 +31,19 @@ class UniformGridTest {
     assertEquals(p.get(7), g.pointOfEpisode(10));   // past the grid's size the order repeats
   }
 
+  @Test void aGridOverPartOfTheMenuCarriesTheMenuIndices() {
+    // listing: 0 (8,.4,a3) 1 (8,.8,a3) 2 (4,0,-) 3 (4,.4,a3) 4 (4,.8,a3); d² to the baseline (1, 0, -): 1.25, 2, 1,
+    // 2.25, 3: point 4 first. Min d² to {base, 4}: 1.25, 1, 1, .25: point 0. Then to {base, 4, 0}: 1 -> .25, 2 -> 1,
+    // 3 -> .25: point 2; then 1 and 3 tie at .25 (1 first).
+    UniformGrid g = UniformGrid.of(List.of(8, 4), 0.4, 0, 0.8, List.of(3), 8);
+    List<UniformGrid.Point> p = g.points();
+    assertEquals(List.of(new UniformGrid.Point(8, 0.4, 3), new UniformGrid.Point(8, 0.8, 3), new UniformGrid.Point(4, 0, UniformGrid.NONE),
+        new UniformGrid.Point(4, 0.4, 3), new UniformGrid.Point(4, 0.8, 3)), p);
+    assertEquals(List.of(p.get(4), p.get(0), p.get(2), p.get(1), p.get(3)), g.order());
+    // the whole menu as a count and as its indices: the same grid
+    assertEquals(UniformGrid.of(List.of(8, 4), 0.4, 0, 0.8, 2, 8).order(), UniformGrid.of(List.of(8, 4), 0.4, 0, 0.8, List.of(0, 1), 8).order());
+  }
+
   @Test void theDefaultGridIsCoveredOnceByABudgetOfItsSize() {
     // 4 bits x 8 ratios > 0 x 7 algorithms, plus ratio 0 at 6, 5 and 4 bits (8 bits, ratio 0 is the baseline)
     UniformGrid g = UniformGrid.of(List.of(8, 6, 5, 4), 0.1, 0, 0.8, 7, 8);
