@@ -19,6 +19,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
 
@@ -133,14 +134,15 @@ public final class RealParts implements PartsFactory {
    */
   static UniformGrid warmupGrid(Config root, List<String> menu) {
     List<String> names = root.getStringList("hwc.search.warmup-algorithms");
-    List<Integer> indices = new java.util.ArrayList<>();
+    if (names.isEmpty()) return uniformGrid(root, menu.size());
+    List<Integer> indices = new ArrayList<>();
     for (String n : names) {
       int i = menu.indexOf(n);
       if (i < 0) throw new IllegalArgumentException("hwc.search.warmup-algorithms: '" + n + "' is not in hwc.compress.algorithms " + menu);
       if (indices.contains(i)) throw new IllegalArgumentException("hwc.search.warmup-algorithms lists '" + n + "' twice");
       indices.add(i);
     }
-    return uniformGrid(root, names.isEmpty() ? IntStream.range(0, menu.size()).boxed().toList() : indices);
+    return uniformGrid(root, indices);
   }
 
   /** The uniform strategy's grid from hwc.search.uniform, the ratio range and the energy baseline's bits. */
