@@ -46,7 +46,7 @@ public final class UniformGrid {
    */
   public static UniformGrid of(List<Integer> bits, double ratioStep, double minRatio, double maxRatio, int algorithms,
                                int baselineBits) {
-    if (algorithms < 1) throw new IllegalArgumentException("the algorithm menu is empty");
+    // an empty menu (algorithms < 1) gives an empty list, which the list form refuses
     return of(bits, ratioStep, minRatio, maxRatio, IntStream.range(0, algorithms).boxed().toList(), baselineBits);
   }
 

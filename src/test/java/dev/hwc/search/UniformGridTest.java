@@ -108,5 +108,9 @@ class UniformGridTest {
     assertEquals("hwc.search.uniform.bits value 1 is outside hwc.compress.bits-range [2, 8]", e.getMessage());
     e = assertThrows(IllegalArgumentException.class, () -> UniformGrid.of(List.of(8), 0, 0, 0.8, 2, 8));
     assertEquals("hwc.search.uniform.ratio-step must be > 0, was 0.0", e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> UniformGrid.of(List.of(8, 4), 0.4, 0, 0.8, 0, 8));
+    assertEquals("the algorithm menu is empty", e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> UniformGrid.of(List.of(8, 4), 0.4, 0, 0.8, List.of(), 8));
+    assertEquals("the algorithm menu is empty", e.getMessage());
   }
 }
