@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigRenderOptions;
 import dev.hwc.compress.CompressionPlan;
 import dev.hwc.energy.EnergySettings;
+import dev.hwc.model.PairedAccuracy;
 import dev.hwc.report.ComparisonWriter;
 import dev.hwc.report.SearchReport;
 import dev.hwc.report.SearchReports;
@@ -289,9 +290,9 @@ public final class BenchCompareCommand implements Callable<Integer> {
     @Override public SearchReports.TestSet measure(SearchCoordinator.State state, Config current, List<CompressionPlan> plans) {
       SearchStarted st = state.started();
       TestSetMeasurement m = loaded.computeIfAbsent(st.modelFingerprint() + settingsJson(st), k -> TestSetMeasurement.of(st, current));
-      Map<String, Double> acc = new HashMap<>();
-      for (CompressionPlan p : plans) acc.put(p.hash(), m.accuracy(p));
-      return new SearchReports.TestSet(m.baselineAccuracy(), acc);
+      Map<String, PairedAccuracy> test = new HashMap<>();
+      for (CompressionPlan p : plans) test.put(p.hash(), m.test(p));
+      return SearchReports.TestSet.of(m.baselineAccuracy(), test, null);
     }
   }
 }

@@ -11,6 +11,7 @@ import dev.hwc.data.DataSplits;
 import dev.hwc.model.Evaluator;
 import dev.hwc.model.ModelIO;
 import dev.hwc.model.Network;
+import dev.hwc.model.PairedAccuracy;
 import dev.hwc.search.CheckpointStore;
 import dev.hwc.search.SearchEvent.SearchStarted;
 
@@ -27,22 +28,28 @@ import java.util.Map;
  * figures. Loading calibrates the compressor and measures the dense model once; each plan is then one evaluation.
  */
 final class TestSetMeasurement {
-  /** A plan applied to the network, and its test-set top-1 accuracy. */
-  record Measured(CompressedModel model, double accuracy) {}
+  /** A plan applied to the network, and its test-set top-1 paired with the dense model's. */
+  record Measured(CompressedModel model, PairedAccuracy test) {
+    double accuracy() {
+      return test.accuracy();
+    }
+  }
 
   private final Network net;
   private final DataSplits splits;
   private final PlanInstaller installer;
   private final int batch;
-  private final double baselineAccuracy;
-  private final Map<String, Double> accuracyByPlanHash = new HashMap<>();
+  // the dense model's top-1 classes, image by image: what every plan's result is paired with
+  private final int[] denseTest, denseSearch;
+  private final Map<String, PairedAccuracy> byPlanHash = new HashMap<>();
 
-  private TestSetMeasurement(Network net, DataSplits splits, PlanInstaller installer, int batch, double baselineAccuracy) {
+  private TestSetMeasurement(Network net, DataSplits splits, PlanInstaller installer, int batch) {
     this.net = net;
     this.splits = splits;
     this.installer = installer;
     this.batch = batch;
-    this.baselineAccuracy = baselineAccuracy;
+    this.denseTest = Evaluator.predictions(installer.exec(), splits.test(), batch);
+    this.denseSearch = Evaluator.predictions(installer.exec(), splits.search(), batch);
   }
 
   /** The journaled configuration of {@code st} over {@code current} (which supplies what the journal lacks). */
@@ -69,13 +76,15 @@ final class TestSetMeasurement {
     Network net = ModelIO.load(modelPath);
     DataSplits splits = DataSplits.load(DataSettings.from(root));
     PlanInstaller installer = PlanInstaller.of(net, splits.calibration(), cs, batch);
-    double base = Evaluator.evaluate(installer.exec(), splits.test(), batch).accuracy();
-    return new TestSetMeasurement(net, splits, installer, batch, base);
+    // the dense model as the search saw it (equalized, before any plan): measured before the first install
+    return new TestSetMeasurement(net, splits, installer, batch);
   }
 
   /** The dense model's test-set top-1 accuracy. */
   double baselineAccuracy() {
-    return baselineAccuracy;
+    int correct = 0;
+    for (int i = 0; i < denseTest.length; i++) if (denseTest[i] == splits.test().labels()[i]) correct++;
+    return correct / (double) denseTest.length;
   }
 
   Network network() {
@@ -85,15 +94,26 @@ final class TestSetMeasurement {
   /** Applies {@code plan} and measures it on the test set. */
   Measured measure(CompressionPlan plan) {
     CompressedModel m = installer.install(plan);
-    double acc = Evaluator.evaluate(installer.exec(), splits.test(), batch).accuracy();
-    accuracyByPlanHash.put(plan.hash(), acc);
+    PairedAccuracy test = PairedAccuracy.of(splits.test().labels(), denseTest, Evaluator.predictions(installer.exec(), splits.test(), batch));
+    byPlanHash.put(plan.hash(), test);
     System.gc();
-    return new Measured(m, acc);
+    return new Measured(m, test);
   }
 
-  /** The test-set accuracy of {@code plan}, measured once per plan (the evaluation is deterministic). */
-  double accuracy(CompressionPlan plan) {
-    Double known = accuracyByPlanHash.get(plan.hash());
-    return known != null ? known : measure(plan).accuracy();
+  /** The test-set result of {@code plan}, measured once per plan (the evaluation is deterministic). */
+  PairedAccuracy test(CompressionPlan plan) {
+    PairedAccuracy known = byPlanHash.get(plan.hash());
+    return known != null ? known : measure(plan).test();
+  }
+
+  /**
+   * {@code plan} measured again on the search subset, paired with the dense model there: the search journals the
+   * loss, this adds its standard error (and equals the journaled loss: the evaluation is deterministic).
+   */
+  PairedAccuracy searchSubset(CompressionPlan plan) {
+    installer.install(plan);
+    PairedAccuracy r = PairedAccuracy.of(splits.search().labels(), denseSearch, Evaluator.predictions(installer.exec(), splits.search(), batch));
+    System.gc();
+    return r;
   }
 }

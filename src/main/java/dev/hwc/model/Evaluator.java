@@ -117,28 +117,41 @@ public final class Evaluator {
   }
 
   public static Result evaluate(ExecutableNetwork net, Dataset data, int batchSize) {
+    int[] predicted = new int[data.size()];
+    long[] timed = predict(net, data, batchSize, predicted);
+    int correct = 0;
+    for (int i = 0; i < predicted.length; i++) if (predicted[i] == data.labels()[i]) correct++;
+    double seconds = timed[0] / 1e9;
+    double ips = timed[1] == 0 || timed[0] == 0 ? Double.NaN : timed[1] / seconds;
+    return new Result(predicted.length, correct, correct / (double) predicted.length, ips, seconds);
+  }
+
+  /** The top-1 class of every image of {@code data}, in order: what {@link PairedAccuracy} pairs. */
+  public static int[] predictions(ExecutableNetwork net, Dataset data, int batchSize) {
+    int[] predicted = new int[data.size()];
+    predict(net, data, batchSize, predicted);
+    return predicted;
+  }
+
+  /** Fills {@code out} with the top-1 classes; returns the nanoseconds and images of the timed batches (all but the first, a warm-up). */
+  private static long[] predict(ExecutableNetwork net, Dataset data, int batchSize, int[] out) {
     if (batchSize < 1) throw new IllegalArgumentException("batch size must be >= 1, was " + batchSize);
     int n = data.size();
     if (n == 0) throw new IllegalArgumentException("dataset " + data.name() + " is empty");
-    int correct = 0;
-    long timedNanos = 0;
-    int timedImages = 0;
+    long timedNanos = 0, timedImages = 0;
     for (int from = 0; from < n; from += batchSize) {
       int to = Math.min(n, from + batchSize);
       INDArray x = data.batch(from, to);
       long t0 = System.nanoTime();
-      INDArray logits = net.output(x);
-      int[] predicted = argmaxRows(logits);
+      int[] predicted = argmaxRows(net.output(x));
       long dt = System.nanoTime() - t0;
       if (from > 0) {
         timedNanos += dt;
         timedImages += to - from;
       }
-      for (int i = 0; i < predicted.length; i++) if (predicted[i] == data.labels()[from + i]) correct++;
+      System.arraycopy(predicted, 0, out, from, predicted.length);
     }
-    double seconds = timedNanos / 1e9;
-    double ips = timedImages == 0 || timedNanos == 0 ? Double.NaN : timedImages / seconds;
-    return new Result(n, correct, correct / (double) n, ips, seconds);
+    return new long[] {timedNanos, timedImages};
   }
 
   /** Index of the largest value of each row (the first one on ties). */

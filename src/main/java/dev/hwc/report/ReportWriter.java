@@ -112,8 +112,10 @@ public final class ReportWriter {
     var c = r.chosen();
     if (c != null) {
       sb.append("<h2>Chosen plan</h2><p>Episode ").append(c.episode()).append(", plan <code>").append(esc(c.planHash())).append("</code>: ")
-          .append(String.format(Locale.ROOT, "<b>%.1f%% energy reduction</b> at %.2f points test-accuracy loss (test accuracy %s).",
-              c.energyReductionPercent(), c.testAccuracyLossPoints(), pct(c.testAccuracy())))
+          .append(String.format(Locale.ROOT, "<b>%.1f%% energy reduction</b> at %.2f ± %.2f points test-accuracy loss (test accuracy %s;"
+                  + " %.2f ± %.2f points on the search subset; ± one paired standard error).",
+              c.energyReductionPercent(), c.testAccuracyLossPoints(), c.testLossStandardErrorPoints(), pct(c.testAccuracy()),
+              c.searchAccuracyLossPoints(), c.searchLossStandardErrorPoints()))
           .append(" Plan: <code>").append(esc(c.planFile())).append("</code>; thinned model: <code>").append(esc(c.modelFile())).append("</code>.</p>");
       sb.append("<table><tr><th>layer</th><th>algorithm</th><th>prune ratio</th><th>achieved sparsity</th><th>w bits</th><th>a bits</th><th>energy (pJ)</th></tr>");
       for (var l : c.layers())
@@ -126,10 +128,10 @@ public final class ReportWriter {
     }
     sb.append("<h2>Pareto front</h2>");
     img(sb, dir.resolve("pareto.png"), "pareto");
-    sb.append("<table><tr><th>plan</th><th>test accuracy</th><th>test loss (pt)</th><th>energy reduction</th><th>energy (pJ)</th></tr>");
+    sb.append("<table><tr><th>plan</th><th>test accuracy</th><th>test loss (pt)</th><th>± (pt)</th><th>energy reduction</th><th>energy (pJ)</th></tr>");
     for (var t : r.testedPareto())
-      sb.append(String.format(Locale.ROOT, "<tr><td><code>%s</code></td><td>%s</td><td>%.2f</td><td>%.1f%%</td><td>%.4g</td></tr>",
-          esc(t.planHash()), pct(t.testAccuracy()), t.testAccuracyLossPoints(), t.energyReductionPercent(), t.energyPj()));
+      sb.append(String.format(Locale.ROOT, "<tr><td><code>%s</code></td><td>%s</td><td>%.2f</td><td>%.2f</td><td>%.1f%%</td><td>%.4g</td></tr>",
+          esc(t.planHash()), pct(t.testAccuracy()), t.testAccuracyLossPoints(), t.testLossStandardErrorPoints(), t.energyReductionPercent(), t.energyPj()));
     sb.append("</table><h2>Provenance</h2><table>");
     r.provenance().forEach((k, v) -> sb.append("<tr><td>").append(esc(k)).append("</td><td style=\"text-align:left\"><code>").append(esc(v)).append("</code></td></tr>"));
     sb.append("</table></body></html>\n");

@@ -24,13 +24,20 @@ public record SearchReport(
   /** One evaluated episode on the search subset. */
   public record EpisodePoint(int episode, double accuracyLossPoints, double energyReductionPercent, double reward, String planHash) {}
 
-  /** A Pareto plan re-measured on the test set. */
-  public record TestedPlan(String planHash, double testAccuracy, double testAccuracyLossPoints, double energyReductionPercent, double energyPj) {}
+  /**
+   * A Pareto plan re-measured on the test set; {@code testLossStandardErrorPoints} is the paired standard error of its
+   * loss ({@code dev.hwc.model.PairedAccuracy}), NaN where not measured.
+   */
+  public record TestedPlan(String planHash, double testAccuracy, double testAccuracyLossPoints, double testLossStandardErrorPoints,
+                           double energyReductionPercent, double energyPj) {}
 
-  /** The chosen plan (lowest energy within the loss bound) with its per-layer policy. */
-  public record Chosen(int episode, String planHash, double searchAccuracyLossPoints, double testAccuracy,
-                       double testAccuracyLossPoints, double energyReductionPercent, List<LayerPolicy> layers,
-                       String planFile, String modelFile) {}
+  /**
+   * The chosen plan (lowest energy within the loss bound) with its per-layer policy; the losses' paired standard
+   * errors on either set, NaN where not measured.
+   */
+  public record Chosen(int episode, String planHash, double searchAccuracyLossPoints, double searchLossStandardErrorPoints,
+                       double testAccuracy, double testAccuracyLossPoints, double testLossStandardErrorPoints,
+                       double energyReductionPercent, List<LayerPolicy> layers, String planFile, String modelFile) {}
 
   /** One layer of the chosen plan, with what it achieved. */
   public record LayerPolicy(String layer, String algorithm, double pruneRatio, int weightBits, int activationBits,

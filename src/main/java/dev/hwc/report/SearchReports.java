@@ -1,6 +1,7 @@
 package dev.hwc.report;
 
 import dev.hwc.compress.CompressionPlan;
+import dev.hwc.model.PairedAccuracy;
 import dev.hwc.search.ParetoArchive;
 import dev.hwc.search.SearchCoordinator;
 import dev.hwc.search.SearchEvent.EpisodeEvaluated;
@@ -21,10 +22,35 @@ import java.util.Optional;
 public final class SearchReports {
   private SearchReports() {}
 
-  /** Test-set figures of plans, by plan hash, with the dense model's test accuracy they are compared with. */
-  public record TestSet(double baselineAccuracy, Map<String, Double> accuracyByPlanHash) {
+  /**
+   * Test-set figures of plans, by plan hash, with the dense model's test accuracy they are compared with: top-1 and,
+   * where measured, the paired standard error of the loss in points; {@code chosenOnSearchSubset} is the chosen plan
+   * measured again on the search subset (null where not), for the standard error of its journaled loss.
+   */
+  public record TestSet(double baselineAccuracy, Map<String, Double> accuracyByPlanHash, Map<String, Double> lossStandardErrorByPlanHash,
+                        PairedAccuracy chosenOnSearchSubset) {
     public TestSet {
       accuracyByPlanHash = Map.copyOf(accuracyByPlanHash);
+      lossStandardErrorByPlanHash = Map.copyOf(lossStandardErrorByPlanHash);
+    }
+
+    /** Accuracies only: no standard errors. */
+    public TestSet(double baselineAccuracy, Map<String, Double> accuracyByPlanHash) {
+      this(baselineAccuracy, accuracyByPlanHash, Map.of(), null);
+    }
+
+    /** From paired results; {@code chosenOnSearchSubset} may be null. */
+    public static TestSet of(double baselineAccuracy, Map<String, PairedAccuracy> byPlanHash, PairedAccuracy chosenOnSearchSubset) {
+      Map<String, Double> acc = new LinkedHashMap<>(), se = new LinkedHashMap<>();
+      byPlanHash.forEach((h, p) -> {
+        acc.put(h, p.accuracy());
+        se.put(h, p.standardErrorPoints());
+      });
+      return new TestSet(baselineAccuracy, acc, se, chosenOnSearchSubset);
+    }
+
+    double standardError(String planHash) {
+      return lossStandardErrorByPlanHash.getOrDefault(planHash, Double.NaN);
     }
   }
 
@@ -73,7 +99,7 @@ public final class SearchReports {
       if (acc == null) continue;
       EpisodeEvaluated e = byHash.get(p.planHash());
       tested.add(new SearchReport.TestedPlan(p.planHash(), acc, (test.baselineAccuracy() - acc) * 100,
-          e.energyReduction() * 100, e.energy()));
+          test.standardError(p.planHash()), e.energyReduction() * 100, e.energy()));
     }
 
     SearchReport.Chosen chosen = null;
@@ -91,8 +117,10 @@ public final class SearchReports {
             lp.decision().weightBits(), lp.decision().activationBits(), r == null ? Double.NaN : r.sparsity(),
             r == null ? Double.NaN : r.energy()));
       }
-      chosen = new SearchReport.Chosen(c.get().episode(), e.plan().hash(), e.accuracyLoss(), testAcc,
-          (test.baselineAccuracy() - testAcc) * 100, e.energyReduction() * 100, layers, planFile, modelFile);
+      PairedAccuracy onSearch = test.chosenOnSearchSubset();
+      chosen = new SearchReport.Chosen(c.get().episode(), e.plan().hash(), e.accuracyLoss(),
+          onSearch == null ? Double.NaN : onSearch.standardErrorPoints(), testAcc, (test.baselineAccuracy() - testAcc) * 100,
+          test.standardError(e.plan().hash()), e.energyReduction() * 100, layers, planFile, modelFile);
     }
 
     Map<String, String> provenance = new LinkedHashMap<>();

@@ -32,6 +32,14 @@ class EvaluatorTest {
   }
 
   @Test
+  void predictionsAreEveryImagesClassInOrderAtAnyBatchSize() {
+    INDArray x = Nd4j.create(new float[]{.9f, .1f, .2f, .8f, .4f, .6f, .7f, .3f, 0f, 1f}, new long[]{5, 1, 1, 2}, 'c');
+    Dataset d = new Dataset("tiny", x, new int[]{0, 1, 0, 0, 0}, 2);
+    for (int batch : new int[]{1, 2, 256})
+      assertArrayEquals(new int[]{0, 1, 1, 0, 1}, Evaluator.predictions(ExecutableNetwork.of(argmaxNet()), d, batch), "batch " + batch);
+  }
+
+  @Test
   void argmaxTakesTheFirstOfTies() {
     assertArrayEquals(new int[]{1, 0}, Evaluator.argmaxRows(Nd4j.create(new float[][]{{0, 2, 2}, {5, 5, 1}})));
   }

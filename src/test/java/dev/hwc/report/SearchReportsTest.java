@@ -1,6 +1,7 @@
 package dev.hwc.report;
 
 import dev.hwc.compress.CompressionPlan;
+import dev.hwc.model.PairedAccuracy;
 import dev.hwc.compress.LayerDecision;
 import dev.hwc.model.LayerKind;
 import dev.hwc.model.LayerShape;
@@ -40,19 +41,25 @@ class SearchReportsTest {
     var s = state(ep(1, 0.1, 0.2, 0.30), ep(2, 0.2, 0.5, 0.25), ep(3, 0.3, 0.8, 0.45), ep(4, 0.4, 1.5, 0.60));
     assertEquals(List.of(plan(0.3).hash(), plan(0.1).hash()),
         SearchReports.plansToTest(s, 1).stream().map(CompressionPlan::hash).toList());
-    var test = new SearchReports.TestSet(0.88, Map.of(plan(0.3).hash(), 0.87, plan(0.1).hash(), 0.875));
+    // 1,000 test images, dense 880 right: plan 3 870 right (30 lost, 20 gained), plan 1 875 (5 lost)
+    var test = SearchReports.TestSet.of(0.88, Map.of(plan(0.3).hash(), new PairedAccuracy(1000, 870, 30, 20),
+        plan(0.1).hash(), new PairedAccuracy(1000, 875, 5, 0)), new PairedAccuracy(5000, 4400, 60, 20));
     SearchReport r = SearchReports.of(s, test, "p.json", "m.zip");
     assertEquals(4, r.allEpisodes().size());
     assertEquals(List.of(1, 3, 4), r.pareto().stream().map(SearchReport.EpisodePoint::episode).toList());
     assertEquals(45.0, r.pareto().get(1).energyReductionPercent(), 1e-9);
     assertEquals(2, r.testedPareto().size());   // plan 4 was not re-measured
     assertEquals(0.5, r.testedPareto().get(0).testAccuracyLossPoints(), 1e-9);   // (0.88 − 0.875) · 100
+    // 100 · sqrt((5/1000 − 0.005²) / 1000)
+    assertEquals(0.22304708023195463, r.testedPareto().get(0).testLossStandardErrorPoints(), 1e-12);
     var c = r.chosen();
     assertEquals(3, c.episode());
     assertEquals(0.87, c.testAccuracy());
     assertEquals(1.0, c.testAccuracyLossPoints(), 1e-9);
     assertEquals(45.0, c.energyReductionPercent(), 1e-9);
     assertEquals(0.8, c.searchAccuracyLossPoints(), 1e-9);
+    assertEquals(0.7063993204979744, c.testLossStandardErrorPoints(), 1e-12);    // 100 · sqrt((50/1000 − 0.01²) / 1000)
+    assertEquals(0.17852730883537116, c.searchLossStandardErrorPoints(), 1e-12); // 100 · sqrt((80/5000 − 0.008²) / 5000)
     assertEquals(List.of(new SearchReport.LayerPolicy("conv1", "FilterL1", 0.3, 6, 8, 0.3, 550.0)), c.layers());
     assertEquals("not complete (4 of 5 episodes)", r.provenance().get("status"));
   }

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 class StrategyComparisonTest {
   private static SearchReport.TestedPlan plan(double testLoss, double reduction) {
-    return new SearchReport.TestedPlan("h" + testLoss, 0.9 - testLoss / 100, testLoss, reduction, 1);
+    return new SearchReport.TestedPlan("h" + testLoss, 0.9 - testLoss / 100, testLoss, Double.NaN, reduction, 1);
   }
 
   @Test void theBestReductionWithinABoundIsZeroWhenNoPlanIsInside() {
