@@ -29,11 +29,7 @@ import java.util.Map;
  */
 final class TestSetMeasurement {
   /** A plan applied to the network, and its test-set top-1 paired with the dense model's. */
-  record Measured(CompressedModel model, PairedAccuracy test) {
-    double accuracy() {
-      return test.accuracy();
-    }
-  }
+  record Measured(CompressedModel model, PairedAccuracy test) {}
 
   private final Network net;
   private final DataSplits splits;
