@@ -21,6 +21,7 @@ import dev.hwc.model.ExecutableNetwork;
 import dev.hwc.model.ModelGraph;
 import dev.hwc.model.ModelIO;
 import dev.hwc.model.Network;
+import dev.hwc.model.PairedAccuracy;
 import dev.hwc.search.AcceleratorEnergy;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -61,9 +62,12 @@ public final class CompressCommand implements Callable<Integer> {
       + "evaluate on the search subset) and print the median") Integer bench;
   @Mixin DataOptions data;
 
-  /** What stats.json holds ({@code fastPathMedianSeconds} only with --bench). */
+  /**
+   * What stats.json holds ({@code fastPathMedianSeconds} only with --bench); {@code testLossPoints} and its paired
+   * standard error ({@link PairedAccuracy}) compare the compressed model with the dense one image by image.
+   */
   public record Summary(String model, String planHash, Figures before, Figures after, double thinnedAccuracy,
-                        Energy energy, List<LayerStats> layers, List<ActivationQuant> activationQuant, Double fastPathMedianSeconds) {}
+                        double testLossPoints, double testLossStandardErrorPoints, Energy energy, List<LayerStats> layers, List<ActivationQuant> activationQuant, Double fastPathMedianSeconds) {}
 
   /**
    * Inference energy on the accelerator (pJ): the dense model at {@code baselineBits}, the compressed one, and
@@ -87,9 +91,10 @@ public final class CompressCommand implements Callable<Integer> {
 
     PlanInstaller installer = PlanInstaller.of(net, splits.calibration(), settings, batch);
     ExecutableNetwork exec = installer.exec();
-    double before = Evaluator.evaluate(exec, splits.test(), batch).accuracy();
+    int[] dense = Evaluator.predictions(exec, splits.test(), batch);
     CompressedModel m = installer.install(plan);
-    double after = Evaluator.evaluate(exec, splits.test(), batch).accuracy();
+    PairedAccuracy test = PairedAccuracy.of(splits.test().labels(), dense, Evaluator.predictions(exec, splits.test(), batch));
+    double before = test.baselineAccuracy(), after = test.accuracy();
     Network thinned = m.thinned(net);
     ExecutableNetwork thinExec = ExecutableNetwork.withActivationQuantization(thinned);
     for (ActivationQuant a : m.activationQuant()) thinExec.setActivationQuant(a.layer(), a.scale(), a.lo(), a.hi());
@@ -120,7 +125,8 @@ public final class CompressCommand implements Callable<Integer> {
     long baseWeights = graph.layers().stream().mapToLong(l -> l.shape().weights()).sum();
     Summary s = new Summary(model.toString(), plan.hash(),
         new Figures(before, net.totalParams(), graph.totalMacs(), baseWeights, graph.totalMacs()),
-        new Figures(after, thinned.totalParams(), m.macs(), m.nonZeroWeights(), m.nonZeroMacs()), thinAcc, energy,
+        new Figures(after, thinned.totalParams(), m.macs(), m.nonZeroWeights(), m.nonZeroMacs()), thinAcc,
+        test.lossPoints(), test.standardErrorPoints(), energy,
         m.stats(), m.activationQuant(), benchMedian);
     ObjectMapper om = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     try {
@@ -136,6 +142,7 @@ public final class CompressCommand implements Callable<Integer> {
     } else {
       System.out.printf("%-24s %12s %12s%n", "", "before", "after");
       System.out.printf("%-24s %12.4f %12.4f   (thinned model: %.4f)%n", "test accuracy", before, after, thinAcc);
+      System.out.printf("%-24s %25.2f   (± %.2f, paired standard error)%n", "test loss (points)", test.lossPoints(), test.standardErrorPoints());
       System.out.printf("%-24s %,12d %,12d%n", "params", net.totalParams(), thinned.totalParams());
       System.out.printf("%-24s %,12d %,12d%n", "non-zero weights", baseWeights, m.nonZeroWeights());
       System.out.printf("%-24s %,12d %,12d%n", "MACs", graph.totalMacs(), m.macs());

@@ -79,6 +79,11 @@ class CompressCommandTest {
     // conv1 keeps 3 of 6 filters, conv2 8 of 16, fc1 60 of 120, fc2 42 of 84; the classifier keeps its 10 outputs
     assertEquals(3 * 25 + 3 + 8 * 3 * 25 + 8 + 200 * 60 + 60 + 60 * 42 + 42 + 42 * 10 + 10, j.get("after").get("params").asLong());
     assertEquals(j.get("after").get("testAccuracy").asDouble(), j.get("thinnedAccuracy").asDouble(), 1e-9);
+    // the loss is the accuracies' difference, its standard error from the images the two models disagree on (> 0 here)
+    assertEquals((j.get("before").get("testAccuracy").asDouble() - j.get("after").get("testAccuracy").asDouble()) * 100,
+        j.get("testLossPoints").asDouble(), 1e-9);
+    assertTrue(j.get("testLossStandardErrorPoints").asDouble() > 0 && j.get("testLossStandardErrorPoints").asDouble() < 1,
+        j.get("testLossStandardErrorPoints").asText());
     Network thin = ModelIO.load(out.resolve("model.zip"));
     assertEquals(j.get("after").get("params").asLong(), thin.totalParams());
     assertTrue(Files.readString(out.resolve("plan.json")).contains("\"algorithm\":\"FilterL1\""));
