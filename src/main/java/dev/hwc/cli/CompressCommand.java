@@ -67,7 +67,8 @@ public final class CompressCommand implements Callable<Integer> {
    * standard error ({@link PairedAccuracy}) compare the compressed model with the dense one image by image.
    */
   public record Summary(String model, String planHash, Figures before, Figures after, double thinnedAccuracy,
-                        double testLossPoints, double testLossStandardErrorPoints, Energy energy, List<LayerStats> layers, List<ActivationQuant> activationQuant, Double fastPathMedianSeconds) {}
+                        double testLossPoints, double testLossStandardErrorPoints, Energy energy, List<LayerStats> layers,
+                        List<ActivationQuant> activationQuant, Double fastPathMedianSeconds) {}
 
   /**
    * Inference energy on the accelerator (pJ): the dense model at {@code baselineBits}, the compressed one, and
