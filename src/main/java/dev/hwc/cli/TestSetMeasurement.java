@@ -35,9 +35,13 @@ final class TestSetMeasurement {
   private final DataSplits splits;
   private final PlanInstaller installer;
   private final int batch;
-  // the dense model's top-1 classes, image by image: what every plan's result is paired with
-  private final int[] denseTest, denseSearch;
+  // the dense model's top-1 classes, image by image: what every plan's result is paired with (on the search subset
+  // only when asked for: bench compare never is)
+  private final int[] denseTest;
+  private int[] denseSearch;
   private final Map<String, PairedAccuracy> byPlanHash = new HashMap<>();
+  // the plan the executable form holds now (null: the dense model), so that one plan is installed once for both sets
+  private CompressedModel installed;
 
   private TestSetMeasurement(Network net, DataSplits splits, PlanInstaller installer, int batch) {
     this.net = net;
@@ -45,7 +49,6 @@ final class TestSetMeasurement {
     this.installer = installer;
     this.batch = batch;
     this.denseTest = Evaluator.predictions(installer.exec(), splits.test(), batch);
-    this.denseSearch = Evaluator.predictions(installer.exec(), splits.search(), batch);
   }
 
   /** The journaled configuration of {@code st} over {@code current} (which supplies what the journal lacks). */
@@ -87,9 +90,15 @@ final class TestSetMeasurement {
     return net;
   }
 
+  /** {@code plan} applied to the executable form, unless it is the one applied last. */
+  private CompressedModel install(CompressionPlan plan) {
+    if (installed == null || !installed.plan().hash().equals(plan.hash())) installed = installer.install(plan);
+    return installed;
+  }
+
   /** Applies {@code plan} and measures it on the test set. */
   Measured measure(CompressionPlan plan) {
-    CompressedModel m = installer.install(plan);
+    CompressedModel m = install(plan);
     PairedAccuracy test = PairedAccuracy.of(splits.test().labels(), denseTest, Evaluator.predictions(installer.exec(), splits.test(), batch));
     byPlanHash.put(plan.hash(), test);
     System.gc();
@@ -107,7 +116,16 @@ final class TestSetMeasurement {
    * loss, this adds its standard error (and equals the journaled loss: the evaluation is deterministic).
    */
   PairedAccuracy searchSubset(CompressionPlan plan) {
-    installer.install(plan);
+    if (denseSearch == null) {
+      if (installed != null) {
+        // back to the dense model, as the search measured its baseline (ModelCompression.baselineAccuracy)
+        installer.exec().restoreBase();
+        installer.exec().clearActivationQuant();
+        installed = null;
+      }
+      denseSearch = Evaluator.predictions(installer.exec(), splits.search(), batch);
+    }
+    install(plan);
     PairedAccuracy r = PairedAccuracy.of(splits.search().labels(), denseSearch, Evaluator.predictions(installer.exec(), splits.search(), batch));
     System.gc();
     return r;
