@@ -34,6 +34,9 @@ import java.util.List;
  *       highest-rewarded episodes so far, drawn uniformly, instead of always the best: a (k + 1) evolution strategy
  *       rather than a (1 + 1) one, so that a search whose first good plan sits in a poor basin keeps climbing from
  *       others too (the figures at 1 point move by up to 10 points between seeds).
+ *   <li><b>Kept algorithms</b> ({@code incumbent.keep-algorithm = p > 0}): a mutated layer keeps its parent's
+ *       algorithm with probability p and moves only its actions, instead of taking Rainbow's choice, so that a local
+ *       search around a plan built on one algorithm does not spend most of its mutations on others.
  * </ul>
  * The other episodes are the agents' own (the actor's action plus its noise, Rainbow's choice).
  *
@@ -50,6 +53,33 @@ public final class BehaviourPolicy {
   /** Bytes of one random stream's state in a checkpoint ({@link SearchStrategy#rngBytes}). */
   private static final int RNG_BYTES = SearchStrategy.rngBytes(new Rng(0)).length;
 
+  /**
+   * hwc.search.incumbent: how the episodes past the warm-up explore around the best ones so far.
+   *
+   * @param share         fraction of post-warm-up episodes that mutate a parent, in [0, 1]
+   * @param sigma         σ of a mutated layer's noise (and of a whole-plan move's offsets), on the [0, 1] action scale
+   * @param globalShare   fraction of those episodes that are whole-plan moves, in [0, 1]
+   * @param parents       how many of the highest-rewarded episodes so far the mutations start from, ≥ 1
+   * @param keepAlgorithm probability that a mutated layer keeps its parent's algorithm (only its actions move) instead
+   *                      of Rainbow's choice, in [0, 1]
+   */
+  public record Exploration(double share, double sigma, double globalShare, int parents, double keepAlgorithm) {
+    public Exploration {
+      if (!(share >= 0 && share <= 1)) throw new IllegalArgumentException("hwc.search.incumbent.share must be in [0, 1], was " + share);
+      if (!(sigma >= 0)) throw new IllegalArgumentException("hwc.search.incumbent.sigma must be >= 0, was " + sigma);
+      if (!(globalShare >= 0 && globalShare <= 1))
+        throw new IllegalArgumentException("hwc.search.incumbent.global-share must be in [0, 1], was " + globalShare);
+      if (parents < 1) throw new IllegalArgumentException("hwc.search.incumbent.parents must be >= 1, was " + parents);
+      if (!(keepAlgorithm >= 0 && keepAlgorithm <= 1))
+        throw new IllegalArgumentException("hwc.search.incumbent.keep-algorithm must be in [0, 1], was " + keepAlgorithm);
+    }
+
+    /** Layer mutations of the best episode only, Rainbow choosing every mutated layer's algorithm. */
+    public static Exploration around(double share, double sigma) {
+      return new Exploration(share, sigma, 0, 1, 0);
+    }
+  }
+
   private final UniformGrid grid;
   private final ActionMapping mapping;
   private final int warmup;
@@ -57,41 +87,26 @@ public final class BehaviourPolicy {
   private final double sigma;
   private final double globalShare;
   private final int parents;
+  private final double keepAlgorithm;
   private final long seed;
 
   /**
-   * @param grid    the warm-up's grid, or null for the agents' own (random) warm-up
-   * @param warmup  the agents' warm-up episodes (hwc.rl.ddpg.warmup-episodes): taken from the grid, and never
-   *                around the incumbent
-   * @param share   fraction of post-warm-up episodes that mutate the incumbent, in [0, 1]
-   * @param sigma   σ of a mutated layer's noise, on the [0, 1] action scale
+   * @param grid        the warm-up's grid, or null for the agents' own (random) warm-up
+   * @param warmup      the agents' warm-up episodes (hwc.rl.ddpg.warmup-episodes): taken from the grid, and never
+   *                    around the incumbent
+   * @param exploration the exploration around the incumbent after the warm-up
    */
-  public BehaviourPolicy(UniformGrid grid, ActionMapping mapping, int warmup, double share, double sigma, long seed) {
-    this(grid, mapping, warmup, share, sigma, 0, seed);
-  }
-
-  /** @param globalShare fraction of the incumbent's episodes that are whole-plan moves, in [0, 1] */
-  public BehaviourPolicy(UniformGrid grid, ActionMapping mapping, int warmup, double share, double sigma, double globalShare, long seed) {
-    this(grid, mapping, warmup, share, sigma, globalShare, 1, seed);
-  }
-
-  /** @param parents how many of the highest-rewarded episodes so far the mutations start from, ≥ 1 */
-  public BehaviourPolicy(UniformGrid grid, ActionMapping mapping, int warmup, double share, double sigma, double globalShare,
-                         int parents, long seed) {
+  public BehaviourPolicy(UniformGrid grid, ActionMapping mapping, int warmup, Exploration exploration, long seed) {
     if (warmup < 0) throw new IllegalArgumentException("warm-up episodes must be >= 0, was " + warmup);
-    if (!(share >= 0 && share <= 1)) throw new IllegalArgumentException("hwc.search.incumbent.share must be in [0, 1], was " + share);
-    if (!(sigma >= 0)) throw new IllegalArgumentException("hwc.search.incumbent.sigma must be >= 0, was " + sigma);
-    if (!(globalShare >= 0 && globalShare <= 1))
-      throw new IllegalArgumentException("hwc.search.incumbent.global-share must be in [0, 1], was " + globalShare);
-    if (parents < 1) throw new IllegalArgumentException("hwc.search.incumbent.parents must be >= 1, was " + parents);
     if (grid != null) SearchStrategy.GridActions.requireBitsInRange(grid, mapping);
     this.grid = grid;
     this.mapping = mapping;
     this.warmup = warmup;
-    this.share = share;
-    this.sigma = sigma;
-    this.globalShare = globalShare;
-    this.parents = parents;
+    this.share = exploration.share();
+    this.sigma = exploration.sigma();
+    this.globalShare = exploration.globalShare();
+    this.parents = exploration.parents();
+    this.keepAlgorithm = exploration.keepAlgorithm();
     this.seed = seed;
   }
 
@@ -118,6 +133,8 @@ public final class BehaviourPolicy {
     private int mutatedForSure;
     /** Whether the current step's layer is a mutated one (INCUMBENT episodes). */
     private boolean mutated;
+    /** Whether the current mutated layer keeps its parent's algorithm (else Rainbow chooses it). */
+    private boolean keep;
     /** Whether the current INCUMBENT episode is a whole-plan move (no layer mutated, every layer shifted). */
     private boolean global;
     /** The {@code parents} highest-rewarded episodes so far, best first (earlier first among equal rewards). */
@@ -156,6 +173,8 @@ public final class BehaviourPolicy {
         if (step >= incumbent.size()) throw new IllegalStateException("episode " + generated + " has more steps than its incumbent (" + incumbent.size() + ")");
         mutated = step == mutatedForSure | coin.nextDouble() < 1.0 / incumbent.size();
         if (global) mutated = false;
+        // drawn only when the setting is on, so that the stream of a search without it is unchanged
+        keep = mutated && keepAlgorithm > 0 && coin.nextDouble() < keepAlgorithm;
       }
       return source;
     }
@@ -286,7 +305,7 @@ public final class BehaviourPolicy {
     @Override public int act(float[] input, boolean explore) {
       // the coordinator hands [h_t, s_t]: the state is the input's tail
       Source source = tracker.advance(input[input.length - LayerEmbedding.SIZE]);
-      if (!explore || source == Source.AGENTS || source == Source.INCUMBENT && tracker.mutated) return inner.act(input, explore);
+      if (!explore || source == Source.AGENTS || source == Source.INCUMBENT && tracker.mutated && !tracker.keep) return inner.act(input, explore);
       return source == Source.GRID ? Math.max(0, tracker.point().algorithm()) : tracker.incumbentStep().algorithm();
     }
 

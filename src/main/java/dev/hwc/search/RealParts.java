@@ -117,12 +117,12 @@ public final class RealParts implements PartsFactory {
       String warmup = root.getString("hwc.search.warmup");
       if (!warmup.equals("grid") && !warmup.equals("random"))
         throw new IllegalArgumentException("hwc.search.warmup '" + warmup + "' is not one of grid, random");
-      double share = root.getDouble("hwc.search.incumbent.share");
-      if (warmup.equals("random") && share == 0) return null;
+      String in = "hwc.search.incumbent.";
+      var exploration = new BehaviourPolicy.Exploration(root.getDouble(in + "share"), root.getDouble(in + "sigma"),
+          root.getDouble(in + "global-share"), root.getInt(in + "parents"), root.getDouble(in + "keep-algorithm"));
+      if (warmup.equals("random") && exploration.share() == 0) return null;
       return new BehaviourPolicy(warmup.equals("grid") ? warmupGrid(root, menu) : null,
-          ActionMapping.from(CompressionSettings.from(root)), root.getInt("hwc.rl.ddpg.warmup-episodes"), share,
-          root.getDouble("hwc.search.incumbent.sigma"), root.getDouble("hwc.search.incumbent.global-share"),
-          root.getInt("hwc.search.incumbent.parents"), seed);
+          ActionMapping.from(CompressionSettings.from(root)), root.getInt("hwc.rl.ddpg.warmup-episodes"), exploration, seed);
     } catch (com.typesafe.config.ConfigException e) {
       throw new IllegalArgumentException("bad configuration: " + e.getMessage(), e);
     }

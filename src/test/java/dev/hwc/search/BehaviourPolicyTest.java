@@ -1,6 +1,7 @@
 package dev.hwc.search;
 
 import com.typesafe.config.ConfigFactory;
+import dev.hwc.search.BehaviourPolicy.Exploration;
 import dev.hwc.compress.LayerDecision;
 import org.junit.jupiter.api.Test;
 
@@ -88,7 +89,7 @@ class BehaviourPolicyTest {
   }
 
   @Test void theWarmupEpisodesAreTheGridsFirstPointsThenTheAgentsDecide() {
-    var warmup = new BehaviourPolicy(GRID, MAP, 3, 0, 0, 1);
+    var warmup = new BehaviourPolicy(GRID, MAP, 3, Exploration.around(0, 0), 1);
     var actor = new FixedActor(5);
     ContinuousPolicy c = warmup.continuous(actor);
     DiscretePolicy d = warmup.discrete(new FixedChoice(2));
@@ -120,7 +121,7 @@ class BehaviourPolicyTest {
   }
 
   @Test void aResumedWarmupGoesOnWithTheNextPointAndTheInnerCheckpoint() {
-    var warmup = new BehaviourPolicy(GRID, MAP, 4, 0, 0, 1);
+    var warmup = new BehaviourPolicy(GRID, MAP, 4, Exploration.around(0, 0), 1);
     ContinuousPolicy c = warmup.continuous(new FixedActor(5));
     DiscretePolicy d = warmup.discrete(new FixedChoice(2));
     // episodes 1 and 2 generated, episode 1 learned (two in flight), then a crash: the checkpoint counts 2
@@ -142,7 +143,7 @@ class BehaviourPolicyTest {
 
   @Test void rememberAndLearnReachTheInnerHalves() {
     var actor = new FixedActor(1);
-    ContinuousPolicy c = new BehaviourPolicy(GRID, MAP, 2, 0.5, 0.1, 1).continuous(actor);
+    ContinuousPolicy c = new BehaviourPolicy(GRID, MAP, 2, Exploration.around(0.5, 0.1), 1).continuous(actor);
     var step = new EpisodeTransitions.Step(new float[1], new float[3], 1, 0.5f, new float[1], true);
     c.remember(List.of(step));
     c.learn();
@@ -192,13 +193,13 @@ class BehaviourPolicyTest {
     e = assertThrows(IllegalArgumentException.class, () -> RealParts.behaviourPolicy(
         ConfigFactory.parseString("hwc.search.incumbent.share = half").withFallback(base), MENU, 1));
     assertTrue(e.getMessage().startsWith("bad configuration: ") && e.getMessage().contains("hwc.search.incumbent.share"), e.getMessage());
-    e = assertThrows(IllegalArgumentException.class, () -> new BehaviourPolicy(GRID, MAP, -1, 0, 0, 1));
+    e = assertThrows(IllegalArgumentException.class, () -> new BehaviourPolicy(GRID, MAP, -1, Exploration.around(0, 0), 1));
     assertEquals("warm-up episodes must be >= 0, was -1", e.getMessage());
-    e = assertThrows(IllegalArgumentException.class, () -> new BehaviourPolicy(null, MAP, 0, 1.5, 0.1, 1));
+    e = assertThrows(IllegalArgumentException.class, () -> new BehaviourPolicy(null, MAP, 0, Exploration.around(1.5, 0.1), 1));
     assertEquals("hwc.search.incumbent.share must be in [0, 1], was 1.5", e.getMessage());
-    e = assertThrows(IllegalArgumentException.class, () -> new BehaviourPolicy(null, MAP, 0, 0.5, -0.1, 1));
+    e = assertThrows(IllegalArgumentException.class, () -> new BehaviourPolicy(null, MAP, 0, Exploration.around(0.5, -0.1), 1));
     assertEquals("hwc.search.incumbent.sigma must be >= 0, was -0.1", e.getMessage());
-    e = assertThrows(IllegalArgumentException.class, () -> new BehaviourPolicy(null, MAP, 0, 0.5, 0.1, 1).continuous(actor).fromBytes(new byte[6]));
+    e = assertThrows(IllegalArgumentException.class, () -> new BehaviourPolicy(null, MAP, 0, Exploration.around(0.5, 0.1), 1).continuous(actor).fromBytes(new byte[6]));
     assertEquals("behaviour-policy checkpoint is truncated (6 bytes)", e.getMessage());
   }
 
@@ -224,7 +225,7 @@ class BehaviourPolicyTest {
   }
 
   @Test void withShareOneAndNoNoiseEveryEpisodeAfterTheWarmupRepeatsTheBestSoFar() {
-    var x = new BehaviourPolicy(null, MAP, 2, 1.0, 0.0, 42);
+    var x = new BehaviourPolicy(null, MAP, 2, Exploration.around(1.0, 0.0), 42);
     var actor = new FixedActor(5);
     ContinuousPolicy c = x.continuous(actor);
     DiscretePolicy d = x.discrete(new FixedChoice(2));
@@ -261,7 +262,7 @@ class BehaviourPolicyTest {
   }
 
   @Test void withSeveralParentsEachEpisodeMutatesOneOfTheBestKAndNeverAWorseOne() {
-    var x = new BehaviourPolicy(null, MAP, 0, 1.0, 0.0, 0, 2, 5);
+    var x = new BehaviourPolicy(null, MAP, 0, new Exploration(1.0, 0.0, 0, 2, 0), 5);
     ContinuousPolicy c = x.continuous(new FixedActor(1));
     DiscretePolicy d = x.discrete(new FixedChoice(2));
     // three hand-made episodes, rewards 1 < 3 > 2, told apart by their first action: 0.1, 0.3, 0.2
@@ -283,16 +284,58 @@ class BehaviourPolicyTest {
     // the two best (0.3 and 0.2), each often; the third (0.1) never
     assertEquals(List.of(0.2f, 0.3f), List.copyOf(followed.keySet()));
     assertTrue(followed.values().stream().allMatch(k -> k >= 10), followed.toString());
-    var e = assertThrows(IllegalArgumentException.class, () -> new BehaviourPolicy(null, MAP, 0, 0.5, 0.1, 0, 0, 1));
+    var e = assertThrows(IllegalArgumentException.class, () -> new BehaviourPolicy(null, MAP, 0, new Exploration(0.5, 0.1, 0, 0, 0), 1));
     assertEquals("hwc.search.incumbent.parents must be >= 1, was 0", e.getMessage());
   }
 
+  @Test void aMutatedLayerKeepsItsParentsAlgorithmWithTheKeepProbabilityAndOnlyAMutatedOneGetsRainbows() {
+    // the incumbent: actions 0.5 on every layer, algorithm 3 + step; Rainbow always answers 2
+    List<EpisodeTransitions.Step> best = new ArrayList<>();
+    for (int step = 0; step < LAYERS; step++)
+      best.add(new EpisodeTransitions.Step(stateOfStep(step), new float[] {0.5f, 0.5f, 0.5f}, 3 + step, 2f, stateOfStep(step), step == LAYERS - 1));
+    int[] kept = new int[2], rainbow = new int[2];
+    double[] keep = {1.0, 0.5};
+    for (int k = 0; k < keep.length; k++) {
+      var x = new BehaviourPolicy(null, MAP, 0, new Exploration(1.0, 0.1, 0, 1, keep[k]), 11);
+      ContinuousPolicy c = x.continuous(new FixedActor(1));
+      DiscretePolicy d = x.discrete(new FixedChoice(2));
+      c.remember(best);
+      d.remember(best);
+      for (int n = 0; n < 100; n++) {
+        var e = rewarded(c, d, 0f);
+        for (int step = 0; step < LAYERS; step++) {
+          boolean moved = !java.util.Arrays.equals(best.get(step).action(), e.get(step).action());
+          int alg = e.get(step).algorithm();
+          if (alg == 2) {
+            assertTrue(moved, "Rainbow's algorithm on a layer that was not mutated (keep " + keep[k] + ", step " + step + ")");
+            rainbow[k]++;
+          } else {
+            assertEquals(3 + step, alg);
+            if (moved) kept[k]++;
+          }
+        }
+      }
+    }
+    // keep 1: Rainbow never chooses, and mutated layers (about 2 of 4 per episode) kept theirs
+    assertEquals(0, rainbow[0]);
+    assertTrue(kept[0] > 100, "kept " + kept[0]);
+    // keep 0.5: about as many mutated layers kept their algorithm as got Rainbow's
+    assertTrue(rainbow[1] > 0.35 * (kept[1] + rainbow[1]) && rainbow[1] < 0.65 * (kept[1] + rainbow[1]),
+        "kept " + kept[1] + ", Rainbow's " + rainbow[1]);
+    var e = assertThrows(IllegalArgumentException.class, () -> new Exploration(0.5, 0.1, 0, 1, 1.5));
+    assertEquals("hwc.search.incumbent.keep-algorithm must be in [0, 1], was 1.5", e.getMessage());
+  }
+
+  @Test void aRestoreContinuesExactlyWhenMutatedLayersKeepTheirAlgorithms() {
+    restoreContinuesExactly(new BehaviourPolicy(GRID, MAP, 2, new Exploration(0.75, 0.1, 0, 1, 0.5), 3));
+  }
+
   @Test void aRestoreContinuesExactlyWithSeveralParentsToo() {
-    restoreContinuesExactly(new BehaviourPolicy(GRID, MAP, 2, 0.75, 0.1, 0, 3, 3));
+    restoreContinuesExactly(new BehaviourPolicy(GRID, MAP, 2, new Exploration(0.75, 0.1, 0, 3, 0), 3));
   }
 
   @Test void theHalvesAgreeOnWhichEpisodesFollowAndOnlyMutatedLayersMove() {
-    var x = new BehaviourPolicy(null, MAP, 0, 0.5, 0.05, 7);
+    var x = new BehaviourPolicy(null, MAP, 0, Exploration.around(0.5, 0.05), 7);
     ContinuousPolicy c = x.continuous(new FixedActor(1));
     DiscretePolicy d = x.discrete(new FixedChoice(2));
     List<EpisodeTransitions.Step> best = new ArrayList<>();
@@ -330,15 +373,15 @@ class BehaviourPolicyTest {
   }
 
   @Test void aRestoreRebuildsTheIncumbentFromTheJournalAndContinuesExactly() {
-    restoreContinuesExactly(new BehaviourPolicy(GRID, MAP, 2, 0.5, 0.1, 3));
+    restoreContinuesExactly(new BehaviourPolicy(GRID, MAP, 2, Exploration.around(0.5, 0.1), 3));
   }
 
   @Test void aRestoreContinuesExactlyWithWholePlanMovesToo() {
-    restoreContinuesExactly(new BehaviourPolicy(GRID, MAP, 2, 0.75, 0.1, 0.5, 3));
+    restoreContinuesExactly(new BehaviourPolicy(GRID, MAP, 2, new Exploration(0.75, 0.1, 0.5, 1, 0), 3));
   }
 
   @Test void wholePlanMovesShiftEveryLayerByTheSameOffsetsAndKeepTheAlgorithms() {
-    var x = new BehaviourPolicy(null, MAP, 0, 1.0, 0.05, 1.0, 7);
+    var x = new BehaviourPolicy(null, MAP, 0, new Exploration(1.0, 0.05, 1.0, 1, 0), 7);
     ContinuousPolicy c = x.continuous(new FixedActor(1));
     DiscretePolicy d = x.discrete(new FixedChoice(2));
     List<EpisodeTransitions.Step> best = new ArrayList<>();
@@ -362,7 +405,7 @@ class BehaviourPolicyTest {
       firstOffsets.add(offset[0]);
     }
     assertEquals(5, firstOffsets.stream().distinct().count(), "a new offset each episode: " + firstOffsets);
-    var e = assertThrows(IllegalArgumentException.class, () -> new BehaviourPolicy(null, MAP, 0, 0.5, 0.1, 1.5, 1));
+    var e = assertThrows(IllegalArgumentException.class, () -> new BehaviourPolicy(null, MAP, 0, new Exploration(0.5, 0.1, 1.5, 1, 0), 1));
     assertEquals("hwc.search.incumbent.global-share must be in [0, 1], was 1.5", e.getMessage());
   }
 
