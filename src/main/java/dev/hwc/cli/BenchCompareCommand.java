@@ -71,7 +71,7 @@ public final class BenchCompareCommand implements Callable<Integer> {
   @Option(names = "--strategies", split = ",", paramLabel = "S", description = "Strategies to run (default all: composite, ddpg-fixed, prune-only, quant-only, random, uniform).")
   List<String> strategies;
 
-  @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default hwc-data/compare/<model>).")
+  @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default hwc-data/compare/<model>, or hwc-data/compare/<prefix>-<model> with another --prefix).")
   Path out;
 
   @Option(names = "--prefix", description = "Prefix of the searches' ids (default compare); another prefix keeps another budget's searches apart.")
@@ -107,7 +107,7 @@ public final class BenchCompareCommand implements Callable<Integer> {
         : strategies.stream().map(s -> SearchStrategy.parse(s.strip()).configName()).toList()));
     String name = modelName(model);
     List<Planned> plan = plan(chosen, seeds, prefix, name);
-    Path dir = out != null ? out : where.workDir().resolve("compare").resolve(name);
+    Path dir = out != null ? out : defaultOut(where.workDir(), prefix, name);
     PrintWriter o = spec.commandLine().getOut();
     PrintWriter e = spec.commandLine().getErr();
     Path modelAbs = model.toAbsolutePath().normalize();
@@ -179,6 +179,14 @@ public final class BenchCompareCommand implements Callable<Integer> {
   }
 
   /** Seed-major (every strategy's seed 1 first, so an early stop still compares), uniform only at seed 1. */
+  /**
+   * Where the table goes without --out: one directory per model and prefix, so that two comparisons of one model
+   * with different prefixes (another budget, another configuration) keep their own tables.
+   */
+  static Path defaultOut(Path workDir, String prefix, String model) {
+    return workDir.resolve("compare").resolve(prefix.equals("compare") ? model : prefix + "-" + model);
+  }
+
   static List<Planned> plan(List<String> strategies, int seeds, String prefix, String model) {
     List<Planned> out = new ArrayList<>();
     for (long seed = 1; seed <= seeds; seed++)

@@ -175,4 +175,14 @@ class BenchCompareTest {
     // the resumed uniform search took the same grid points as the uninterrupted one
     assertTrue(again.out().contains("| uniform | 1 | 0.0% | 48.1% | 79.7% | 3 |"), again.out());
   }
+
+  @Test @Order(4) void anotherPrefixWritesItsOwnTableAndLeavesTheDefaultOnesAlone() throws Exception {
+    Path defaults = tmp.resolve("work/compare/tiny/compare.md");
+    String before = Files.readString(defaults);
+    var r = SearchCliTest.hwc("bench", "compare", "--model", model.toString(), "--episodes", "3", "--strategies", "uniform", "--prefix", "p2");
+    assertEquals(0, r.code(), r.err());
+    String own = Files.readString(tmp.resolve("work/compare/p2-tiny/compare.md"));
+    assertTrue(own.contains("--prefix p2") && own.contains("| uniform | 1 |"), own);
+    assertEquals(before, Files.readString(defaults));
+  }
 }
