@@ -12,6 +12,7 @@ import dev.hwc.report.SearchReports;
 import dev.hwc.report.StrategyComparison;
 import dev.hwc.search.CheckpointStore;
 import dev.hwc.search.JournalReader;
+import dev.hwc.search.RealParts;
 import dev.hwc.search.SearchCoordinator;
 import dev.hwc.search.SearchEvent.SearchStarted;
 import dev.hwc.search.SearchSettings;
@@ -51,7 +52,8 @@ import java.util.function.Supplier;
 public final class BenchCompareCommand implements Callable<Integer> {
   /** Re-measures a search's plans on the test set; tests replace it. */
   interface TestSets {
-    SearchReports.TestSet measure(SearchCoordinator.State state, Config current, List<CompressionPlan> plans);
+    /** @param model the comparison's --model: the search's model file, possibly moved since the search started */
+    SearchReports.TestSet measure(SearchCoordinator.State state, Config current, Path model, List<CompressionPlan> plans);
   }
 
   /** A fresh measurer per command run (it holds the network and data while the command runs). */
@@ -133,7 +135,9 @@ public final class BenchCompareCommand implements Callable<Integer> {
           continue;
         }
         o.printf("%s: interrupted at %d of %d episodes, resuming%n", tag, s.episodesDone(), n);
-        args = config != null ? new String[] {"resume", p.id(), "--config", config.toString()} : new String[] {"resume", p.id()};
+        List<String> a = new ArrayList<>(List.of("resume", p.id(), "--model", model.toString()));
+        if (config != null) a.addAll(List.of("--config", config.toString()));
+        args = a.toArray(String[]::new);
       }
       o.flush();
       var cl = Hwc.commandLine();
@@ -158,7 +162,7 @@ public final class BenchCompareCommand implements Callable<Integer> {
       List<CompressionPlan> plans = SearchReports.plansToTest(s, paretoTest, cap);
       o.printf("measuring %s: %d plan%s on the test set%n", p.id(), plans.size(), plans.size() == 1 ? "" : "s");
       o.flush();
-      SearchReport r = SearchReports.of(s, measurer.measure(s, current, plans), null, null);
+      SearchReport r = SearchReports.of(s, measurer.measure(s, current, modelAbs, plans), null, null);
       String status = s.completed() != null ? "complete" : "incomplete (" + s.episodesDone() + " of " + s.started().episodes() + ")";
       runs.add(StrategyComparison.run(p.strategy(), r, p.seed(), status, sha256(withoutLocations(s.started().configJson()))));
     }
@@ -201,13 +205,17 @@ public final class BenchCompareCommand implements Callable<Integer> {
     return model.getFileName().toString().replaceFirst("\\.[^.]*$", "").replaceAll("[^A-Za-z0-9._-]", "_");
   }
 
-  /** A search found under a comparison's id must be that comparison's search (same budget, strategy, seed, model, hardware). */
+  /**
+   * A search found under a comparison's id must be that comparison's search (same budget, strategy, seed, model,
+   * hardware); its model may have moved since (the same file elsewhere: the journaled SHA-256).
+   */
   static void checkMatches(SearchStarted st, Planned p, int episodes, Path model, String hardware) {
     String strategy = ConfigFactory.parseString(st.configJson()).getString("search.strategy");
     String why = st.episodes() != episodes ? st.episodes() + " episodes, not " + episodes
         : !strategy.equals(p.strategy()) ? "strategy " + strategy + ", not " + p.strategy()
         : st.seed() != p.seed() ? "seed " + st.seed() + ", not " + p.seed()
-        : !Path.of(st.modelPath()).equals(model) ? "model " + st.modelPath() + ", not " + model
+        : !Path.of(st.modelPath()).equals(model) && !RealParts.fingerprint(model).equals(st.modelFingerprint())
+            ? "model " + st.modelPath() + ", not " + model
         : !st.hardware().equals(hardware) ? "hardware " + (st.hardware().isEmpty() ? "(configured default)" : st.hardware())
             + ", not " + (hardware.isEmpty() ? "(configured default)" : hardware) : null;
     if (why != null)
@@ -295,9 +303,9 @@ public final class BenchCompareCommand implements Callable<Integer> {
   static final class Measuring implements TestSets {
     private final Map<String, TestSetMeasurement> loaded = new HashMap<>();
 
-    @Override public SearchReports.TestSet measure(SearchCoordinator.State state, Config current, List<CompressionPlan> plans) {
+    @Override public SearchReports.TestSet measure(SearchCoordinator.State state, Config current, Path model, List<CompressionPlan> plans) {
       SearchStarted st = state.started();
-      TestSetMeasurement m = loaded.computeIfAbsent(st.modelFingerprint() + settingsJson(st), k -> TestSetMeasurement.of(st, current));
+      TestSetMeasurement m = loaded.computeIfAbsent(st.modelFingerprint() + settingsJson(st), k -> TestSetMeasurement.of(st, current, model));
       Map<String, PairedAccuracy> test = new HashMap<>();
       for (CompressionPlan p : plans) test.put(p.hash(), m.test(p));
       return SearchReports.TestSet.of(m.baselineAccuracy(), test, null);

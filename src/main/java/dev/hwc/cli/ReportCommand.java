@@ -53,6 +53,10 @@ public final class ReportCommand implements Callable<Integer> {
   @Option(names = "--config", description = "A configuration file layered over conf/application.conf (only where the journal is).")
   Path config;
 
+  @Option(names = "--model", description = "The model file, if it moved since the search started (it must be the same file: "
+      + "the journaled SHA-256; default the journaled path).")
+  Path model;
+
   @Override
   public Integer call() {
     SearchCommand.checkId(id);
@@ -64,7 +68,7 @@ public final class ReportCommand implements Callable<Integer> {
     PrintWriter o = spec.commandLine().getOut();
     o.printf("report %s: %d episodes journaled; measuring plans on the test set ...%n", id, state.episodesDone());
     o.flush();
-    write(state, current, dir, paretoTest, o);
+    write(state, current, model, dir, paretoTest, o);
     return 0;
   }
 
@@ -81,10 +85,10 @@ public final class ReportCommand implements Callable<Integer> {
   }
 
   /** Measures, writes every file into {@code dir}, prints where. Returns the report written. */
-  static SearchReport write(SearchCoordinator.State state, Config current, Path dir, int paretoTest, PrintWriter o) {
+  static SearchReport write(SearchCoordinator.State state, Config current, Path model, Path dir, int paretoTest, PrintWriter o) {
     SearchStarted st = state.started();
     // Measured with the configuration the search ran with (data splits, compressor settings).
-    TestSetMeasurement test = TestSetMeasurement.of(st, current);
+    TestSetMeasurement test = TestSetMeasurement.of(st, current, model);
     Network net = test.network();
     double baseTest = test.baselineAccuracy();
 

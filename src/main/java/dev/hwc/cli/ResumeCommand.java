@@ -44,6 +44,10 @@ public final class ResumeCommand implements Callable<Integer> {
   @Option(names = "--config", description = "A configuration file layered over conf/application.conf (only where the journal is).")
   Path config;
 
+  @Option(names = "--model", description = "The model file, if it moved since the search started (it must be the same file: "
+      + "the journaled SHA-256; default the journaled path).")
+  Path model;
+
   @Override
   public Integer call() {
     Config current = HwcConfig.load(config);
@@ -67,8 +71,9 @@ public final class ResumeCommand implements Callable<Integer> {
       SearchSettings settings = SearchSettings.from(root).withWorkDir(where.workDir());
       // Model, data and calibration (seconds) are prepared while the journal is folded.
       long t1 = System.nanoTime();
+      Path modelPath = model != null ? model.toAbsolutePath().normalize() : Path.of(st.modelPath());
       CompletableFuture<SearchRuntime.Parts> prepared = CompletableFuture.supplyAsync(() -> SearchCommand.parts.create(root,
-          Path.of(st.modelPath()), st.seed(), st.hardware().isEmpty() ? null : Path.of(st.hardware())),
+          modelPath, st.seed(), st.hardware().isEmpty() ? null : Path.of(st.hardware())),
           work -> SearchCommand.daemon("hwc-prepare", work));
       // Read under the lock: another process may have written since.
       SearchCoordinator.State state = reader.state(id);
@@ -81,8 +86,7 @@ public final class ResumeCommand implements Callable<Integer> {
           id, (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, state.episodesDone(), (System.nanoTime() - t2) / 1_000_000);
       var c = p.compression();
       if (!c.modelFingerprint().equals(st.modelFingerprint()))
-        throw new IllegalArgumentException("model " + st.modelPath() + " has changed since search '" + id
-            + "' started (fingerprint " + c.modelFingerprint() + ", journal " + st.modelFingerprint() + ")");
+        throw SearchCommand.notTheSearchsModel(st, modelPath, !modelPath.equals(Path.of(st.modelPath())), c.modelFingerprint());
       if (!c.datasetFingerprint().equals(st.datasetFingerprint()))
         throw new IllegalArgumentException("the data splits differ from search '" + id + "''s (fingerprint "
             + c.datasetFingerprint() + ", journal " + st.datasetFingerprint() + ")");

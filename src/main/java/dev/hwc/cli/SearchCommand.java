@@ -131,6 +131,16 @@ public final class SearchCommand implements Callable<Integer> {
         c.decisionLayers(), c.prunableLayers(), System.currentTimeMillis());
   }
 
+  /**
+   * The error for a model file that is not the one search {@code st} ran on: the journaled file changed since, or
+   * the file given in its place ({@code given}: --model) is another.
+   */
+  static IllegalArgumentException notTheSearchsModel(SearchStarted st, Path model, boolean given, String fingerprint) {
+    return new IllegalArgumentException("model " + model + (given ? " is not the one search '" + st.searchId() + "' ran on ("
+        + st.modelPath() + ")" : " has changed since search '" + st.searchId() + "' started") + " (fingerprint " + fingerprint
+        + ", journal " + st.modelFingerprint() + ")");
+  }
+
   /** A search id is a file name too (its directory under hwc.work-dir/searches), so it is kept plain. */
   static String checkId(String id) {
     if (!ID.matcher(id).matches())

@@ -12,11 +12,9 @@ import dev.hwc.model.Evaluator;
 import dev.hwc.model.ModelIO;
 import dev.hwc.model.Network;
 import dev.hwc.model.PairedAccuracy;
-import dev.hwc.search.CheckpointStore;
+import dev.hwc.search.RealParts;
 import dev.hwc.search.SearchEvent.SearchStarted;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -56,20 +54,20 @@ final class TestSetMeasurement {
     return JournaledConfig.of(st.configJson(), current);
   }
 
-  /** Loads the search's model (refused if it changed since the search started) and data, calibrates, measures the dense model. */
-  static TestSetMeasurement of(SearchStarted st, Config current) {
+  /**
+   * Loads the search's model — from {@code model} where given (the file moved since the search started), else from
+   * the journaled path; refused unless it is the file the search ran on (the journaled SHA-256) — and data,
+   * calibrates, measures the dense model.
+   */
+  static TestSetMeasurement of(SearchStarted st, Config current, Path model) {
     Config root = searchConfig(st, current);
-    Path modelPath = Path.of(st.modelPath());
-    if (!Files.isRegularFile(modelPath)) throw new IllegalArgumentException("model file of search '" + st.searchId() + "' not found: " + modelPath);
-    String sha;
-    try {
-      sha = CheckpointStore.sha256(Files.readAllBytes(modelPath));
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read model " + modelPath + ": " + e.getMessage(), e);
-    }
-    if (!sha.equals(st.modelFingerprint()))
-      throw new IllegalArgumentException("model " + modelPath + " has changed since search '" + st.searchId() + "' started (fingerprint "
-          + sha + ", journal " + st.modelFingerprint() + ")");
+    Path journaled = Path.of(st.modelPath());
+    Path modelPath = model != null ? model.toAbsolutePath().normalize() : journaled;
+    if (!Files.isRegularFile(modelPath))
+      throw new IllegalArgumentException("model file of search '" + st.searchId() + "' not found: " + modelPath
+          + (model == null ? " (if it moved, give its new place with --model)" : ""));
+    String sha = RealParts.fingerprint(modelPath);
+    if (!sha.equals(st.modelFingerprint())) throw SearchCommand.notTheSearchsModel(st, modelPath, !modelPath.equals(journaled), sha);
     CompressionSettings cs = CompressionSettings.from(root);
     int batch = root.getInt("hwc.model.eval-batch-size");
     Network net = ModelIO.load(modelPath);

@@ -163,7 +163,7 @@ public final class RealParts implements PartsFactory {
   }
 
   /** SHA-256 of the model file, hex. */
-  static String fingerprint(Path model) {
+  public static String fingerprint(Path model) {
     try {
       return CheckpointStore.sha256(Files.readAllBytes(model));
     } catch (IOException e) {

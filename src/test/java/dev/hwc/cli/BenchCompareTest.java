@@ -49,7 +49,7 @@ class BenchCompareTest {
           new Doubles.Rainbow(seed + 1));
     };
     // test accuracy = search-subset accuracy + 0.001, dense model 0.9 on both: test loss = search loss - 0.1 point
-    BenchCompareCommand.testSets = () -> (state, current, plans) -> {
+    BenchCompareCommand.testSets = () -> (state, current, m, plans) -> {
       Map<String, Double> acc = new HashMap<>();
       for (var p : plans)
         acc.put(p.hash(), state.evaluated().stream().filter(e -> e.plan().hash().equals(p.hash())).findFirst().orElseThrow().accuracy() + 0.001);
@@ -184,5 +184,48 @@ class BenchCompareTest {
     String own = Files.readString(tmp.resolve("work/compare/p2-tiny/compare.md"));
     assertTrue(own.contains("--prefix p2") && own.contains("| uniform | 1 |"), own);
     assertEquals(before, Files.readString(defaults));
+  }
+
+  @Test @Order(5) void aMovedModelIsTheSameSearchsModelAndAnotherFileIsRefused() throws Exception {
+    var working = SearchCommand.parts;
+    var measuring = BenchCompareCommand.testSets;
+    // the doubles journal the model file's real SHA-256, as the real parts do
+    String sha = RealParts.fingerprint(model);
+    SearchCommand.parts = (root, m, seed, hw) -> {
+      var backend = new Doubles.Backend(0).withModelFingerprint(sha);
+      return RealParts.policies(root, backend.algorithms(), seed, backend, new Doubles.Energy(), new Doubles.Ddpg(seed),
+          new Doubles.Rainbow(seed + 1));
+    };
+    try {
+      String[] args = {"bench", "compare", "--episodes", "3", "--strategies", "uniform", "--prefix", "mv", "--model"};
+      assertEquals(0, SearchCliTest.hwc(concat(args, model.toString())).code());
+
+      Path moved = Files.copy(model, Files.createDirectories(tmp.resolve("elsewhere")).resolve("tiny.zip"));
+      Path[] measuredFrom = new Path[1];
+      var inner = BenchCompareCommand.testSets.get();
+      BenchCompareCommand.testSets = () -> (state, current, m, plans) -> {
+        measuredFrom[0] = m;
+        return inner.measure(state, current, m, plans);
+      };
+      var again = SearchCliTest.hwc(concat(args, moved.toString()));
+      assertEquals(0, again.code(), again.err());
+      assertTrue(again.out().contains("[1/1] mv-tiny-uniform-s1: complete (3 episodes), reused"), again.out());
+      assertEquals(moved.toAbsolutePath().normalize(), measuredFrom[0]);
+
+      Path other = Files.writeString(Files.createDirectories(tmp.resolve("other")).resolve("tiny.zip"), "another model");
+      var refused = SearchCliTest.hwc(concat(args, other.toString()));
+      assertEquals(2, refused.code());
+      assertEquals("hwc compare: error: search 'mv-tiny-uniform-s1' exists with model " + model.toAbsolutePath().normalize()
+          + ", not " + other.toAbsolutePath().normalize() + " (choose another --prefix)", refused.err().strip());
+    } finally {
+      SearchCommand.parts = working;
+      BenchCompareCommand.testSets = measuring;
+    }
+  }
+
+  private static String[] concat(String[] a, String... b) {
+    String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, all, a.length, b.length);
+    return all;
   }
 }

@@ -139,9 +139,24 @@ class SearchCliTest {
       assertTrue(locked.err().contains("search 't2' is being run by another process"), locked.err());
     }
 
-    Result resumed = hwc("resume", "t2");
+    // the model moved: --model gives its new place, which must hold the same file
+    Path moved = java.nio.file.Files.copy(model, tmp.resolve("moved.zip"));
+    SearchCommand.parts = doubles(0, "other-fp");
+    Result other = hwc("resume", "t2", "--model", moved.toString());
+    assertEquals(2, other.code());
+    assertEquals("hwc resume: error: model " + moved.toAbsolutePath().normalize() + " is not the one search 't2' ran on ("
+        + model.toAbsolutePath().normalize() + ") (fingerprint other-fp, journal model-fp)", other.err().strip());
+
+    Path[] loadedFrom = new Path[1];
+    PartsFactory same = doubles(0, "model-fp");
+    SearchCommand.parts = (root, m, seed, hw) -> {
+      loadedFrom[0] = m;
+      return same.create(root, m, seed, hw);
+    };
+    Result resumed = hwc("resume", "t2", "--model", moved.toString());
     assertEquals(0, resumed.code(), resumed.err());
     assertTrue(resumed.out().contains("resuming search t2: 1 of 3 episodes done, episode 2 runs again"), resumed.out());
+    assertEquals(moved.toAbsolutePath().normalize(), loadedFrom[0]);
 
     Result list = hwc("searches");
     assertEquals(0, list.code(), list.err());
