@@ -83,11 +83,7 @@ public final class BehaviourPolicy {
   private final UniformGrid grid;
   private final ActionMapping mapping;
   private final int warmup;
-  private final double share;
-  private final double sigma;
-  private final double globalShare;
-  private final int parents;
-  private final double keepAlgorithm;
+  private final Exploration exploration;
   private final long seed;
 
   /**
@@ -102,11 +98,7 @@ public final class BehaviourPolicy {
     this.grid = grid;
     this.mapping = mapping;
     this.warmup = warmup;
-    this.share = exploration.share();
-    this.sigma = exploration.sigma();
-    this.globalShare = exploration.globalShare();
-    this.parents = exploration.parents();
-    this.keepAlgorithm = exploration.keepAlgorithm();
+    this.exploration = exploration;
     this.seed = seed;
   }
 
@@ -156,15 +148,15 @@ public final class BehaviourPolicy {
           source = grid != null ? Source.GRID : Source.AGENTS;
         } else {
           // drawn for every episode past the warm-up, so the stream does not depend on the incumbent
-          boolean follow = share > 0 && coin.nextDouble() < share && !top.isEmpty();
+          boolean follow = exploration.share() > 0 && coin.nextDouble() < exploration.share() && !top.isEmpty();
           source = follow ? Source.INCUMBENT : Source.AGENTS;
           if (follow) {
             // the parent is drawn only with several, so that the stream of a search with one is unchanged
-            incumbent = top.get(parents > 1 ? coin.nextInt(top.size()) : 0).steps();
+            incumbent = top.get(exploration.parents() > 1 ? coin.nextInt(top.size()) : 0).steps();
             mutatedForSure = coin.nextInt(incumbent.size());
           }
           // drawn only when whole-plan moves are on, so that the stream of a search without them is unchanged
-          global = follow && globalShare > 0 && coin.nextDouble() < globalShare;
+          global = follow && exploration.globalShare() > 0 && coin.nextDouble() < exploration.globalShare();
         }
       } else {
         step++;
@@ -174,7 +166,7 @@ public final class BehaviourPolicy {
         mutated = step == mutatedForSure | coin.nextDouble() < 1.0 / incumbent.size();
         if (global) mutated = false;
         // drawn only when the setting is on, so that the stream of a search without it is unchanged
-        keep = mutated && keepAlgorithm > 0 && coin.nextDouble() < keepAlgorithm;
+        keep = mutated && exploration.keepAlgorithm() > 0 && coin.nextDouble() < exploration.keepAlgorithm();
       }
       return source;
     }
@@ -186,7 +178,7 @@ public final class BehaviourPolicy {
     double[] shift(int actions) {
       Rng r = new Rng(seed ^ SHIFT ^ (long) generated * 0x9E37_79B9_7F4A_7C15L);
       double[] d = new double[actions];
-      for (int k = 0; k < actions; k++) d[k] = sigma * r.nextGaussian();
+      for (int k = 0; k < actions; k++) d[k] = exploration.sigma() * r.nextGaussian();
       return d;
     }
 
@@ -203,11 +195,11 @@ public final class BehaviourPolicy {
       for (int i = 0; i < transitions.size(); i++) {
         if (!transitions.get(i).done()) continue;
         float reward = transitions.get(i).reward();
-        if (top.size() < parents || reward > top.get(top.size() - 1).reward()) {
+        if (top.size() < exploration.parents() || reward > top.get(top.size() - 1).reward()) {
           int at = 0;
           while (at < top.size() && top.get(at).reward() >= reward) at++;
           top.add(at, new Parent(reward, List.copyOf(transitions.subList(start, i + 1))));
-          if (top.size() > parents) top.remove(top.size() - 1);
+          if (top.size() > exploration.parents()) top.remove(top.size() - 1);
         }
         start = i + 1;
       }
@@ -281,8 +273,8 @@ public final class BehaviourPolicy {
         if (tracker.global) {
           double[] d = tracker.shift(a.length);
           for (int k = 0; k < a.length; k++) a[k] = (float) Math.min(1, Math.max(0, a[k] + d[k]));
-        } else if (tracker.mutated && sigma > 0)
-          for (int k = 0; k < a.length; k++) a[k] = (float) Math.min(1, Math.max(0, noise.truncatedNormal(a[k], sigma, 0, 1)));
+        } else if (tracker.mutated && exploration.sigma() > 0)
+          for (int k = 0; k < a.length; k++) a[k] = (float) Math.min(1, Math.max(0, noise.truncatedNormal(a[k], exploration.sigma(), 0, 1)));
       }
       return new Action(a, inner.act(state, false).hidden());
     }
