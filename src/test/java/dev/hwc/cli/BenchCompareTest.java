@@ -69,10 +69,7 @@ class BenchCompareTest {
   static SearchCliTest.Result compare(String... extra) {
     String[] a = ARGS.clone();
     a[3] = model.toString();
-    String[] all = new String[a.length + extra.length];
-    System.arraycopy(a, 0, all, 0, a.length);
-    System.arraycopy(extra, 0, all, a.length, extra.length);
-    return SearchCliTest.hwc(all);
+    return SearchCliTest.hwc(concat(a, extra));
   }
 
   @Test @Order(1) void runsEveryStrategyAndWritesTheTable() throws Exception {
