@@ -182,7 +182,6 @@ public final class BenchCompareCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** Seed-major (every strategy's seed 1 first, so an early stop still compares), uniform only at seed 1. */
   /**
    * Where the table goes without --out: one directory per model and prefix, so that two comparisons of one model
    * with different prefixes (another budget, another configuration) keep their own tables.
@@ -191,6 +190,7 @@ public final class BenchCompareCommand implements Callable<Integer> {
     return workDir.resolve("compare").resolve(prefix.equals("compare") ? model : prefix + "-" + model);
   }
 
+  /** Seed-major (every strategy's seed 1 first, so an early stop still compares), uniform only at seed 1. */
   static List<Planned> plan(List<String> strategies, int seeds, String prefix, String model) {
     List<Planned> out = new ArrayList<>();
     for (long seed = 1; seed <= seeds; seed++)
