@@ -60,8 +60,7 @@ public final class BenchEarlyRejectionCommand implements Callable<Integer> {
     Evaluator.Batches search = Evaluator.Batches.of(splits.search(), b);
 
     ExecutableNetwork exec = ExecutableNetwork.withActivationQuantization(net);
-    exec.restoreBase();
-    exec.clearActivationQuant();
+    exec.restoreDense();
     Evaluator.evaluate(exec, search); // warm-up
     double baseline = Evaluator.evaluate(exec, search).accuracy();
     Evaluator.EarlyRejection rule = new Evaluator.EarlyRejection(baseline, loss, es.confidence());

@@ -109,8 +109,7 @@ public final class BenchEvalCommand implements Callable<Integer> {
   static void compressInPlace(ExecutableNetwork exec, Config cfg, Dataset calibration, int bits, double prune) {
     // base reconstruction inputs: this measures the evaluation path, whatever the compressor fits to
     CompressionSettings cs = CompressionSettings.from(cfg).withReconstructionInputs("base");
-    exec.restoreBase();
-    exec.clearActivationQuant();
+    exec.restoreDense();
     Network net = exec.network();
     Compressor compressor = new Compressor(ModelGraph.of(net), net.params(),
         Calibration.collect(exec, calibration, cs.calibrationImages(), 128), cs);

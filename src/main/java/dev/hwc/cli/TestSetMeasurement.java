@@ -117,8 +117,7 @@ final class TestSetMeasurement {
     if (denseSearch == null) {
       if (installed != null) {
         // back to the dense model, as the search measured its baseline (ModelCompression.baselineAccuracy)
-        installer.exec().restoreBase();
-        installer.exec().clearActivationQuant();
+        installer.exec().restoreDense();
         installed = null;
       }
       denseSearch = Evaluator.predictions(installer.exec(), splits.search(), batch);

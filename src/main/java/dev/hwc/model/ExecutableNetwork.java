@@ -179,6 +179,12 @@ public final class ExecutableNetwork {
     restore(network.params());
   }
 
+  /** The base network as built: every parameter restored, every layer input let through unquantized. */
+  public void restoreDense() {
+    restoreBase();
+    clearActivationQuant();
+  }
+
   /**
    * Fake-quantizes the input of {@code layer} as {@code clip(round(x / scale), lo, hi) · scale} from now on
    * (rounding half away from zero). The layer must have been listed at build time.

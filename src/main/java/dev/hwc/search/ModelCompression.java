@@ -78,8 +78,7 @@ public final class ModelCompression implements CompressionBackend {
 
   @Override public synchronized double baselineAccuracy() {
     if (baseline == null) {
-      exec.restoreBase();
-      exec.clearActivationQuant();
+      exec.restoreDense();
       baseline = Evaluator.evaluate(exec, searchBatches).accuracy();
     }
     return baseline;

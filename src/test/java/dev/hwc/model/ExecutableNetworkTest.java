@@ -91,4 +91,16 @@ class ExecutableNetworkTest {
     assertEquals(Set.of(), net.activeActivationQuant());
     assertArrayEquals(new float[]{26.5f, 15.5f}, net.output(x).toFloatVector(), EPS);
   }
+
+  @Test
+  void restoreDenseUndoesBothTheWeightsAndTheInputQuantization() {
+    ExecutableNetwork net = ExecutableNetwork.withActivationQuantization(TinyNetworks.convDense(), Set.of("fc"));
+    INDArray x = TinyNetworks.nineImage();
+    net.param("fc/b").addi(10);
+    net.setActivationQuant("fc", 3, 0, 2);
+    assertArrayEquals(new float[]{25, 14}, net.output(x).toFloatVector(), EPS);
+    net.restoreDense();
+    assertEquals(Set.of(), net.activeActivationQuant());
+    assertArrayEquals(new float[]{16.5f, 5.5f}, net.output(x).toFloatVector(), EPS);
+  }
 }
