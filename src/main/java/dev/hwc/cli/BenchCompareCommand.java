@@ -113,6 +113,8 @@ public final class BenchCompareCommand implements Callable<Integer> {
     PrintWriter o = spec.commandLine().getOut();
     PrintWriter e = spec.commandLine().getErr();
     Path modelAbs = model.toAbsolutePath().normalize();
+    // read once: every search found under the comparison's ids is checked against it
+    String modelFingerprint = RealParts.fingerprint(modelAbs);
 
     List<SearchCoordinator.State> before = states(current, where, plan, false);
     for (int i = 0; i < plan.size(); i++) {
@@ -128,7 +130,8 @@ public final class BenchCompareCommand implements Callable<Integer> {
         if (config != null) a.addAll(List.of("--config", config.toString()));
         args = a.toArray(String[]::new);
       } else {
-        checkMatches(s.started(), p, n, modelAbs, hardware == null ? "" : hardware.toAbsolutePath().normalize().toString());
+        checkMatches(s.started(), p, n, modelAbs, modelFingerprint,
+            hardware == null ? "" : hardware.toAbsolutePath().normalize().toString());
         if (s.completed() != null) {
           o.printf("%s: complete (%d episodes), reused%n", tag, s.episodesDone());
           o.flush();
@@ -207,14 +210,15 @@ public final class BenchCompareCommand implements Callable<Integer> {
 
   /**
    * A search found under a comparison's id must be that comparison's search (same budget, strategy, seed, model,
-   * hardware); its model may have moved since (the same file elsewhere: the journaled SHA-256).
+   * hardware); its model may have moved since (the same file elsewhere: {@code modelFingerprint}, the SHA-256 of
+   * {@code model}, is the journaled one).
    */
-  static void checkMatches(SearchStarted st, Planned p, int episodes, Path model, String hardware) {
+  static void checkMatches(SearchStarted st, Planned p, int episodes, Path model, String modelFingerprint, String hardware) {
     String strategy = ConfigFactory.parseString(st.configJson()).getString("search.strategy");
     String why = st.episodes() != episodes ? st.episodes() + " episodes, not " + episodes
         : !strategy.equals(p.strategy()) ? "strategy " + strategy + ", not " + p.strategy()
         : st.seed() != p.seed() ? "seed " + st.seed() + ", not " + p.seed()
-        : !Path.of(st.modelPath()).equals(model) && !RealParts.fingerprint(model).equals(st.modelFingerprint())
+        : !Path.of(st.modelPath()).equals(model) && !modelFingerprint.equals(st.modelFingerprint())
             ? "model " + st.modelPath() + ", not " + model
         : !st.hardware().equals(hardware) ? "hardware " + (st.hardware().isEmpty() ? "(configured default)" : st.hardware())
             + ", not " + (hardware.isEmpty() ? "(configured default)" : hardware) : null;

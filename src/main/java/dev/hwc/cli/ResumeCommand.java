@@ -86,7 +86,7 @@ public final class ResumeCommand implements Callable<Integer> {
           id, (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, state.episodesDone(), (System.nanoTime() - t2) / 1_000_000);
       var c = p.compression();
       if (!c.modelFingerprint().equals(st.modelFingerprint()))
-        throw SearchCommand.notTheSearchsModel(st, modelPath, !modelPath.equals(Path.of(st.modelPath())), c.modelFingerprint());
+        throw SearchCommand.notTheSearchsModel(st, modelPath, c.modelFingerprint());
       if (!c.datasetFingerprint().equals(st.datasetFingerprint()))
         throw new IllegalArgumentException("the data splits differ from search '" + id + "''s (fingerprint "
             + c.datasetFingerprint() + ", journal " + st.datasetFingerprint() + ")");

@@ -132,11 +132,12 @@ public final class SearchCommand implements Callable<Integer> {
   }
 
   /**
-   * The error for a model file that is not the one search {@code st} ran on: the journaled file changed since, or
-   * the file given in its place ({@code given}: --model) is another.
+   * The error for a model file whose fingerprint is not the one search {@code st} ran on: the journaled file changed
+   * since, or a file at another path (--model) is another.
    */
-  static IllegalArgumentException notTheSearchsModel(SearchStarted st, Path model, boolean given, String fingerprint) {
-    return new IllegalArgumentException("model " + model + (given ? " is not the one search '" + st.searchId() + "' ran on ("
+  static IllegalArgumentException notTheSearchsModel(SearchStarted st, Path model, String fingerprint) {
+    boolean elsewhere = !model.equals(Path.of(st.modelPath()));
+    return new IllegalArgumentException("model " + model + (elsewhere ? " is not the one search '" + st.searchId() + "' ran on ("
         + st.modelPath() + ")" : " has changed since search '" + st.searchId() + "' started") + " (fingerprint " + fingerprint
         + ", journal " + st.modelFingerprint() + ")");
   }

@@ -61,13 +61,12 @@ final class TestSetMeasurement {
    */
   static TestSetMeasurement of(SearchStarted st, Config current, Path model) {
     Config root = searchConfig(st, current);
-    Path journaled = Path.of(st.modelPath());
-    Path modelPath = model != null ? model.toAbsolutePath().normalize() : journaled;
+    Path modelPath = model != null ? model.toAbsolutePath().normalize() : Path.of(st.modelPath());
     if (!Files.isRegularFile(modelPath))
       throw new IllegalArgumentException("model file of search '" + st.searchId() + "' not found: " + modelPath
           + (model == null ? " (if it moved, give its new place with --model)" : ""));
     String sha = RealParts.fingerprint(modelPath);
-    if (!sha.equals(st.modelFingerprint())) throw SearchCommand.notTheSearchsModel(st, modelPath, !modelPath.equals(journaled), sha);
+    if (!sha.equals(st.modelFingerprint())) throw SearchCommand.notTheSearchsModel(st, modelPath, sha);
     CompressionSettings cs = CompressionSettings.from(root);
     int batch = root.getInt("hwc.model.eval-batch-size");
     Network net = ModelIO.load(modelPath);
