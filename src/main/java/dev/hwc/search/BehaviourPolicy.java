@@ -5,7 +5,9 @@ import dev.hwc.rl.Rng;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What the learning agents act with besides their own actor (hwc.search.warmup and hwc.search.incumbent). DDPG and
@@ -80,19 +82,20 @@ public final class BehaviourPolicy {
     }
   }
 
-  private final UniformGrid grid;
+  private final WarmupOrder grid;
   private final ActionMapping mapping;
   private final int warmup;
   private final Exploration exploration;
   private final long seed;
 
   /**
-   * @param grid        the warm-up's grid, or null for the agents' own (random) warm-up
+   * @param grid        the warm-up's points ({@link UniformGrid}: the grid's coarse-to-fine order; {@link FrontierWarmup}:
+   *                    bisections for the bound), or null for the agents' own (random) warm-up
    * @param warmup      the agents' warm-up episodes (hwc.rl.ddpg.warmup-episodes): taken from the grid, and never
    *                    around the incumbent
    * @param exploration the exploration around the incumbent after the warm-up
    */
-  public BehaviourPolicy(UniformGrid grid, ActionMapping mapping, int warmup, Exploration exploration, long seed) {
+  public BehaviourPolicy(WarmupOrder grid, ActionMapping mapping, int warmup, Exploration exploration, long seed) {
     if (warmup < 0) throw new IllegalArgumentException("warm-up episodes must be >= 0, was " + warmup);
     if (grid != null) SearchStrategy.GridActions.requireBitsInRange(grid, mapping);
     this.grid = grid;
@@ -131,6 +134,10 @@ public final class BehaviourPolicy {
     private boolean global;
     /** The {@code parents} highest-rewarded episodes so far, best first (earlier first among equal rewards). */
     private final List<Parent> top = new ArrayList<>();
+    /** The reward of every uniform episode remembered so far (the frontier warm-up's results), the first of each. */
+    private final Map<WarmupOrder.Probe, Float> uniform = new HashMap<>();
+    /** The current GRID episode's point. */
+    private UniformGrid.Point point;
     /** The episode the current INCUMBENT episode mutates: one of {@code top}. */
     private List<EpisodeTransitions.Step> incumbent = List.of();
 
@@ -146,6 +153,7 @@ public final class BehaviourPolicy {
         step = 0;
         if (generated <= warmup) {
           source = grid != null ? Source.GRID : Source.AGENTS;
+          if (grid != null) point = grid.pointOf(generated, uniform);
         } else {
           // drawn for every episode past the warm-up, so the stream does not depend on the incumbent
           boolean follow = exploration.share() > 0 && coin.nextDouble() < exploration.share() && !top.isEmpty();
@@ -183,7 +191,7 @@ public final class BehaviourPolicy {
     }
 
     UniformGrid.Point point() {
-      return grid.pointOfEpisode(generated);
+      return point;
     }
 
     EpisodeTransitions.Step incumbentStep() {
@@ -195,6 +203,8 @@ public final class BehaviourPolicy {
       for (int i = 0; i < transitions.size(); i++) {
         if (!transitions.get(i).done()) continue;
         float reward = transitions.get(i).reward();
+        WarmupOrder.Probe probe = WarmupOrder.Probe.of(mapping, transitions.subList(start, i + 1));
+        if (probe != null) uniform.putIfAbsent(probe, reward);
         if (top.size() < exploration.parents() || reward > top.get(top.size() - 1).reward()) {
           int at = 0;
           while (at < top.size() && top.get(at).reward() >= reward) at++;

@@ -115,26 +115,34 @@ public final class RealParts implements PartsFactory {
   static BehaviourPolicy behaviourPolicy(Config root, List<String> menu, long seed) {
     try {
       String warmup = root.getString("hwc.search.warmup");
-      if (!warmup.equals("grid") && !warmup.equals("random"))
-        throw new IllegalArgumentException("hwc.search.warmup '" + warmup + "' is not one of grid, random");
+      if (!List.of("grid", "frontier", "random").contains(warmup))
+        throw new IllegalArgumentException("hwc.search.warmup '" + warmup + "' is not one of grid, frontier, random");
       String in = "hwc.search.incumbent.";
       var exploration = new BehaviourPolicy.Exploration(root.getDouble(in + "share"), root.getDouble(in + "sigma"),
           root.getDouble(in + "global-share"), root.getInt(in + "parents"), root.getDouble(in + "keep-algorithm"));
       if (warmup.equals("random") && exploration.share() == 0) return null;
-      return new BehaviourPolicy(warmup.equals("grid") ? warmupGrid(root, menu) : null,
-          ActionMapping.from(CompressionSettings.from(root)), root.getInt("hwc.rl.ddpg.warmup-episodes"), exploration, seed);
+      ActionMapping mapping = ActionMapping.from(CompressionSettings.from(root));
+      WarmupOrder order = null;
+      if (!warmup.equals("random")) {
+        List<Integer> algorithms = warmupAlgorithms(root, menu);
+        UniformGrid grid = uniformGrid(root, algorithms);
+        order = warmup.equals("grid") ? grid : new FrontierWarmup(grid, algorithms,
+            EnergySettings.fromConfig(root.getConfig("hwc.energy")).baselineBits(), mapping,
+            SearchSettings.penalty(root.getConfig("hwc.search.reward")).atBound());
+      }
+      return new BehaviourPolicy(order, mapping, root.getInt("hwc.rl.ddpg.warmup-episodes"), exploration, seed);
     } catch (com.typesafe.config.ConfigException e) {
       throw new IllegalArgumentException("bad configuration: " + e.getMessage(), e);
     }
   }
 
   /**
-   * The grid warm-up's grid: the uniform grid over hwc.search.warmup-algorithms (names of the menu), or over the whole
-   * menu when that list is empty.
+   * The warm-up's algorithms: hwc.search.warmup-algorithms (names of the menu) as menu indices, in their listing order,
+   * or the whole menu when that list is empty.
    */
-  static UniformGrid warmupGrid(Config root, List<String> menu) {
+  static List<Integer> warmupAlgorithms(Config root, List<String> menu) {
     List<String> names = root.getStringList("hwc.search.warmup-algorithms");
-    if (names.isEmpty()) return uniformGrid(root, menu.size());
+    if (names.isEmpty()) return IntStream.range(0, menu.size()).boxed().toList();
     List<Integer> indices = new ArrayList<>();
     for (String n : names) {
       int i = menu.indexOf(n);
@@ -142,7 +150,7 @@ public final class RealParts implements PartsFactory {
       if (indices.contains(i)) throw new IllegalArgumentException("hwc.search.warmup-algorithms lists '" + n + "' twice");
       indices.add(i);
     }
-    return uniformGrid(root, indices);
+    return indices;
   }
 
   /** The uniform strategy's grid from hwc.search.uniform, the ratio range and the energy baseline's bits. */

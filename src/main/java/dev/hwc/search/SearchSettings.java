@@ -47,7 +47,7 @@ public record SearchSettings(int episodes, double maxAccuracyLoss, long seed, Pa
    * The graded penalty; a configuration without penalty-at-bound / penalty-slope (journals written before they
    * existed) means the flat penalty it was run with, so such searches resume unchanged.
    */
-  private static RewardTable.Penalty penalty(Config r) {
+  static RewardTable.Penalty penalty(Config r) {
     double floor = r.getDouble("penalty");
     if (!r.hasPath("penalty-at-bound") && !r.hasPath("penalty-slope")) return RewardTable.Penalty.flat(floor);
     return new RewardTable.Penalty(floor, r.getDouble("penalty-at-bound"), r.getDouble("penalty-slope"));

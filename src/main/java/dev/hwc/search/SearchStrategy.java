@@ -192,7 +192,7 @@ public enum SearchStrategy {
     }
 
     /** Refuses a grid whose bits the action mapping cannot express. */
-    static void requireBitsInRange(UniformGrid grid, ActionMapping mapping) {
+    static void requireBitsInRange(WarmupOrder grid, ActionMapping mapping) {
       for (UniformGrid.Point p : grid.points())
         if (p.bits() < mapping.minBits() || p.bits() > mapping.maxBits())
           throw new IllegalArgumentException("hwc.search.uniform.bits value " + p.bits() + " is outside hwc.compress.bits-range ["

@@ -20,7 +20,7 @@ import java.util.stream.IntStream;
  * ({@link #NONE} differs from every algorithm). So a small budget still spreads over bits, ratios and algorithms, and
  * a budget of the grid's size takes every point once. Past the grid's size the order repeats.
  */
-public final class UniformGrid {
+public final class UniformGrid implements WarmupOrder {
   /** The algorithm of a ratio-0 point (and of the baseline): no pruning. */
   public static final int NONE = -1;
 
@@ -109,7 +109,7 @@ public final class UniformGrid {
   }
 
   /** The grid's points in listing order. */
-  public List<Point> points() {
+  @Override public List<Point> points() {
     return points;
   }
 
@@ -120,6 +120,11 @@ public final class UniformGrid {
 
   public int size() {
     return points.size();
+  }
+
+  /** The fixed order ignores the results: {@link #pointOfEpisode}. */
+  @Override public Point pointOf(int episode, java.util.Map<Probe, Float> rewards) {
+    return pointOfEpisode(episode);
   }
 
   /** The point of episode {@code episode} (1-based); past the grid's size the order repeats. */

@@ -189,7 +189,7 @@ class BehaviourPolicyTest {
     assertEquals(List.of(false, false, false, false, true, true, true, true), actor.explored.subList(4 * LAYERS, 6 * LAYERS));
     var e = assertThrows(IllegalArgumentException.class, () -> RealParts.behaviourPolicy(
         ConfigFactory.parseString("hwc.search.warmup = grids").withFallback(base), MENU, 1));
-    assertEquals("hwc.search.warmup 'grids' is not one of grid, random", e.getMessage());
+    assertEquals("hwc.search.warmup 'grids' is not one of grid, frontier, random", e.getMessage());
     e = assertThrows(IllegalArgumentException.class, () -> RealParts.behaviourPolicy(
         ConfigFactory.parseString("hwc.search.incumbent.share = half").withFallback(base), MENU, 1));
     assertTrue(e.getMessage().startsWith("bad configuration: ") && e.getMessage().contains("hwc.search.incumbent.share"), e.getMessage());
