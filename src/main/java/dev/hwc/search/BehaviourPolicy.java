@@ -17,7 +17,8 @@ import java.util.Map;
  *   <li><b>Grid warm-up</b> ({@code warmup = grid}): the first {@code warmup} episodes are the {@link UniformGrid}'s
  *       first points in its coarse-to-fine order (the same bits, ratio and algorithm on every layer; the grid over
  *       hwc.search.warmup-algorithms), instead of AMC/HAQ's uniformly random action per layer, which almost never
- *       lands inside a 1-point loss bound.
+ *       lands inside a 1-point loss bound; or ({@code warmup = frontier}) the uniform plans a {@link FrontierWarmup}
+ *       chooses from the rewards of the uniform episodes remembered so far.
  *   <li><b>Exploration around the incumbent</b> ({@code incumbent.share > 0}): after the warm-up, that share of the
  *       episodes is a mutation of the best episode so far (highest reward): its actions and algorithms, except on the
  *       mutated layers — one drawn uniformly, and each other layer with probability 1/layers — whose actions get

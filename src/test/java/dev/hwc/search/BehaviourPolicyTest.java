@@ -177,6 +177,37 @@ class BehaviourPolicyTest {
     assertEquals("hwc.search.warmup-algorithms lists 'Magnitude' twice", e.getMessage());
   }
 
+  @Test void theFrontierWarmupBisectsEachAlgorithmFromTheRewardsItRemembers() {
+    var base = dev.hwc.cli.HwcConfig.load(null);
+    var b = RealParts.behaviourPolicy(ConfigFactory.parseString("hwc.search.incumbent.share = 0\nhwc.search.warmup = frontier\n"
+        + "hwc.rl.ddpg.warmup-episodes = 9\nhwc.search.warmup-algorithms = [Magnitude, BalancedMagnitude]").withFallback(base), MENU, 1);
+    ContinuousPolicy c = b.continuous(new FixedActor(0));
+    DiscretePolicy d = b.discrete(new FixedChoice(2));
+    // within the 1-point bound: Magnitude up to 4 bits 40%, BalancedMagnitude up to 4 bits 10% (reward 0.5, else -2.2,
+    // below the default penalty-at-bound -2); the bisections of FrontierWarmupTest, on menu entries 4 and 6
+    String[] expected = {"4 0.3 Magnitude", "4 0.3 BalancedMagnitude", "4 0.6 Magnitude", "4 0.0 FilterL1", "4 0.4 Magnitude",
+        "4 0.1 BalancedMagnitude", "4 0.5 Magnitude", "4 0.2 BalancedMagnitude"};
+    for (String want : expected) {
+      List<EpisodeTransitions.Step> e = rewarded(c, d, 0f);
+      LayerDecision mid = MAP.decision(1, LAYERS, e.get(1).action(), e.get(1).algorithm(), MENU);
+      double ratio = Math.round(mid.pruneRatio() * 1e6) / 1e6;
+      assertEquals(want, mid.weightBits() + " " + ratio + " " + mid.algorithm());
+      boolean within = ratio <= (mid.algorithm().equals("Magnitude") ? 0.4 : 0.1) + 1e-9;
+      learn(c, d, e.stream().map(s -> new EpisodeTransitions.Step(s.state(), s.action(), s.algorithm(), within ? 0.5f : -2.2f,
+          s.nextState(), s.done())).toList());
+    }
+    // both bisections have ended: the ninth takes the two-algorithm grid's ninth point
+    UniformGrid.Point ninth = UniformGrid.of(List.of(8, 6, 5, 4), 0.1, 0, 0.8, List.of(4, 6), 8).pointOfEpisode(9);
+    LayerDecision mid = episode(c, d).get(1);
+    assertEquals(ninth.bits(), mid.weightBits());
+    assertEquals(MENU.get(Math.max(0, ninth.algorithm())), mid.algorithm());
+  }
+
+  @Test void aRestoreContinuesExactlyInTheFrontierWarmup() {
+    restoreContinuesExactly(new BehaviourPolicy(new FrontierWarmup(GRID, List.of(0, 4, 6), 8, MAP, -0.15), MAP, 9,
+        Exploration.around(0.5, 0.1), 3));
+  }
+
   @Test void theSettingsAreCheckedAndTheDefaultsWrapNothing() {
     var base = dev.hwc.cli.HwcConfig.load(null);
     assertNull(RealParts.behaviourPolicy(ConfigFactory.parseString("hwc.search.warmup = random\nhwc.search.incumbent.share = 0").withFallback(base), MENU, 1));
