@@ -126,9 +126,8 @@ public final class RealParts implements PartsFactory {
       if (!warmup.equals("random")) {
         List<Integer> algorithms = warmupAlgorithms(root, menu);
         UniformGrid grid = uniformGrid(root, algorithms);
-        order = warmup.equals("grid") ? grid : new FrontierWarmup(grid, algorithms,
-            EnergySettings.fromConfig(root.getConfig("hwc.energy")).baselineBits(), mapping,
-            SearchSettings.penalty(root.getConfig("hwc.search.reward")).atBound());
+        order = warmup.equals("grid") ? grid
+            : new FrontierWarmup(grid, algorithms, mapping, SearchSettings.penalty(root.getConfig("hwc.search.reward")).atBound());
       }
       return new BehaviourPolicy(order, mapping, root.getInt("hwc.rl.ddpg.warmup-episodes"), exploration, seed);
     } catch (com.typesafe.config.ConfigException e) {

@@ -180,13 +180,14 @@ class BehaviourPolicyTest {
   @Test void theFrontierWarmupBisectsEachAlgorithmFromTheRewardsItRemembers() {
     var base = dev.hwc.cli.HwcConfig.load(null);
     var b = RealParts.behaviourPolicy(ConfigFactory.parseString("hwc.search.incumbent.share = 0\nhwc.search.warmup = frontier\n"
-        + "hwc.rl.ddpg.warmup-episodes = 9\nhwc.search.warmup-algorithms = [Magnitude, BalancedMagnitude]").withFallback(base), MENU, 1);
+        + "hwc.rl.ddpg.warmup-episodes = 10\nhwc.search.warmup-algorithms = [Magnitude, BalancedMagnitude]").withFallback(base), MENU, 1);
     ContinuousPolicy c = b.continuous(new FixedActor(0));
     DiscretePolicy d = b.discrete(new FixedChoice(2));
     // within the 1-point bound: Magnitude up to 4 bits 40%, BalancedMagnitude up to 4 bits 10% (reward 0.5, else -2.2,
-    // below the default penalty-at-bound -2); the bisections of FrontierWarmupTest, on menu entries 4 and 6
-    String[] expected = {"4 0.3 Magnitude", "4 0.3 BalancedMagnitude", "4 0.6 Magnitude", "4 0.0 FilterL1", "4 0.4 Magnitude",
-        "4 0.1 BalancedMagnitude", "4 0.5 Magnitude", "4 0.2 BalancedMagnitude"};
+    // below the default penalty-at-bound -2; dense plans within): the dense points, then the bisections of
+    // FrontierWarmupTest at 4 bits on menu entries 4 and 6
+    String[] expected = {"4 0.0 FilterL1", "5 0.0 FilterL1", "6 0.0 FilterL1", "4 0.4 Magnitude", "4 0.4 BalancedMagnitude",
+        "4 0.6 Magnitude", "4 0.2 BalancedMagnitude", "4 0.5 Magnitude", "4 0.1 BalancedMagnitude"};
     for (String want : expected) {
       List<EpisodeTransitions.Step> e = rewarded(c, d, 0f);
       LayerDecision mid = MAP.decision(1, LAYERS, e.get(1).action(), e.get(1).algorithm(), MENU);
@@ -196,15 +197,15 @@ class BehaviourPolicyTest {
       learn(c, d, e.stream().map(s -> new EpisodeTransitions.Step(s.state(), s.action(), s.algorithm(), within ? 0.5f : -2.2f,
           s.nextState(), s.done())).toList());
     }
-    // both bisections have ended: the ninth takes the two-algorithm grid's ninth point
-    UniformGrid.Point ninth = UniformGrid.of(List.of(8, 6, 5, 4), 0.1, 0, 0.8, List.of(4, 6), 8).pointOfEpisode(9);
+    // both bisections have ended: the tenth takes the two-algorithm grid's tenth point
+    UniformGrid.Point tenth = UniformGrid.of(List.of(8, 6, 5, 4), 0.1, 0, 0.8, List.of(4, 6), 8).pointOfEpisode(10);
     LayerDecision mid = episode(c, d).get(1);
-    assertEquals(ninth.bits(), mid.weightBits());
-    assertEquals(MENU.get(Math.max(0, ninth.algorithm())), mid.algorithm());
+    assertEquals(tenth.bits(), mid.weightBits());
+    assertEquals(MENU.get(Math.max(0, tenth.algorithm())), mid.algorithm());
   }
 
   @Test void aRestoreContinuesExactlyInTheFrontierWarmup() {
-    restoreContinuesExactly(new BehaviourPolicy(new FrontierWarmup(GRID, List.of(0, 4, 6), 8, MAP, -0.15), MAP, 9,
+    restoreContinuesExactly(new BehaviourPolicy(new FrontierWarmup(GRID, List.of(0, 4, 6), MAP, -0.15), MAP, 10,
         Exploration.around(0.5, 0.1), 3));
   }
 
