@@ -77,12 +77,9 @@ public final class RealParts implements PartsFactory {
   public static SearchRuntime.Parts policies(Config root, List<String> menu, long seed, CompressionBackend compression,
                                              EnergyBackend energy, ContinuousPolicy ddpg, DiscretePolicy rainbow) {
     SearchStrategy strategy = SearchStrategy.parse(root.getString("hwc.search.strategy"));
-    String fixedName = root.getString("hwc.search.fixed-algorithm");
-    int fixed = menu.indexOf(fixedName);
-    if (fixed < 0 && strategy != SearchStrategy.COMPOSITE && strategy != SearchStrategy.RANDOM
-        && strategy != SearchStrategy.UNIFORM)
-      throw new IllegalArgumentException("hwc.search.fixed-algorithm '" + fixedName + "' is not in hwc.compress.algorithms " + menu);
-    var one = new SearchStrategy.FixedAlgorithm(Math.max(0, fixed));
+    int fixed = strategy == SearchStrategy.COMPOSITE || strategy == SearchStrategy.RANDOM || strategy == SearchStrategy.UNIFORM
+        ? 0 : fixedAlgorithm(root, menu);
+    var one = new SearchStrategy.FixedAlgorithm(fixed);
     BehaviourPolicy behaviour = behaviourPolicy(root, menu, seed);
     if (behaviour != null && strategy != SearchStrategy.RANDOM && strategy != SearchStrategy.UNIFORM) {
       ddpg = behaviour.continuous(ddpg);
@@ -126,13 +123,25 @@ public final class RealParts implements PartsFactory {
       if (!warmup.equals("random")) {
         List<Integer> algorithms = warmupAlgorithms(root, menu);
         UniformGrid grid = uniformGrid(root, algorithms);
-        order = warmup.equals("grid") ? grid
-            : new FrontierWarmup(grid, algorithms, mapping, SearchSettings.penalty(root.getConfig("hwc.search.reward")).atBound());
+        SearchStrategy strategy = SearchStrategy.parse(root.getString("hwc.search.strategy"));
+        // the bisections read the algorithm each episode ran: ddpg-fixed's is its fixed one; prune-only's and
+        // quant-only's masks keep the probes' bits or ratios from being run, so they take the grid's order
+        if (warmup.equals("grid") || strategy == SearchStrategy.PRUNE_ONLY || strategy == SearchStrategy.QUANT_ONLY) order = grid;
+        else order = new FrontierWarmup(grid, strategy == SearchStrategy.DDPG_FIXED ? List.of(fixedAlgorithm(root, menu)) : algorithms,
+            mapping, SearchSettings.penalty(root.getConfig("hwc.search.reward")).atBound());
       }
       return new BehaviourPolicy(order, mapping, root.getInt("hwc.rl.ddpg.warmup-episodes"), exploration, seed);
     } catch (com.typesafe.config.ConfigException e) {
       throw new IllegalArgumentException("bad configuration: " + e.getMessage(), e);
     }
+  }
+
+  /** hwc.search.fixed-algorithm's index in the menu. */
+  private static int fixedAlgorithm(Config root, List<String> menu) {
+    String name = root.getString("hwc.search.fixed-algorithm");
+    int fixed = menu.indexOf(name);
+    if (fixed < 0) throw new IllegalArgumentException("hwc.search.fixed-algorithm '" + name + "' is not in hwc.compress.algorithms " + menu);
+    return fixed;
   }
 
   /**

@@ -204,6 +204,34 @@ class BehaviourPolicyTest {
     assertEquals(MENU.get(Math.max(0, tenth.algorithm())), mid.algorithm());
   }
 
+  @Test void ddpgFixedBisectsItsOwnAlgorithmAndTheMaskedStrategiesTakeTheGridsOrder() {
+    var base = dev.hwc.cli.HwcConfig.load(null);
+    String frontier = "hwc.search.incumbent.share = 0\nhwc.search.warmup = frontier\nhwc.rl.ddpg.warmup-episodes = 5\n"
+        + "hwc.search.fixed-algorithm = BalancedMagnitude\nhwc.search.strategy = ";
+    UniformGrid menuGrid = UniformGrid.of(List.of(8, 6, 5, 4), 0.1, 0, 0.8, MENU.size(), 8);
+    for (String strategy : List.of("ddpg-fixed", "prune-only", "quant-only")) {
+      var b = RealParts.behaviourPolicy(ConfigFactory.parseString(frontier + strategy).withFallback(base), MENU, 1);
+      ContinuousPolicy c = b.continuous(new FixedActor(0));
+      DiscretePolicy d = b.discrete(new FixedChoice(6));
+      List<String> got = new ArrayList<>(), want = new ArrayList<>();
+      for (int episode = 1; episode <= 5; episode++) {
+        // every plan within the bound (reward 0.5); the discrete half is the strategy's (here BalancedMagnitude's index)
+        List<EpisodeTransitions.Step> e = rewarded(c, d, 0.5f).stream()
+            .map(s -> new EpisodeTransitions.Step(s.state(), s.action(), 6, s.reward(), s.nextState(), s.done())).toList();
+        learn(c, d, e);
+        LayerDecision mid = MAP.decision(1, LAYERS, e.get(1).action(), 6, MENU);
+        got.add(mid.weightBits() + " " + Math.round(mid.pruneRatio() * 1e6) / 1e6);
+        UniformGrid.Point p = strategy.equals("ddpg-fixed") && episode != 5
+            ? List.of(new UniformGrid.Point(4, 0, -1), new UniformGrid.Point(5, 0, -1), new UniformGrid.Point(6, 0, -1),
+                new UniformGrid.Point(4, 0.4, 6)).get(episode - 1)
+            : menuGrid.pointOfEpisode(episode);
+        want.add(p.bits() + " " + p.ratio());
+      }
+      // ddpg-fixed: the dense plans, its one algorithm's first probe, then (a one-algorithm turn) the grid's point
+      assertEquals(want, got, strategy);
+    }
+  }
+
   @Test void aRestoreContinuesExactlyInTheFrontierWarmup() {
     restoreContinuesExactly(new BehaviourPolicy(new FrontierWarmup(GRID, List.of(0, 4, 6), MAP, -0.15), MAP, 10,
         Exploration.around(0.5, 0.1), 3));
