@@ -83,23 +83,23 @@ public final class BehaviourPolicy {
     }
   }
 
-  private final WarmupOrder grid;
+  private final WarmupOrder order;
   private final ActionMapping mapping;
   private final int warmup;
   private final Exploration exploration;
   private final long seed;
 
   /**
-   * @param grid        the warm-up's points ({@link UniformGrid}: the grid's coarse-to-fine order; {@link FrontierWarmup}:
+   * @param order       the warm-up's points ({@link UniformGrid}: the grid's coarse-to-fine order; {@link FrontierWarmup}:
    *                    bisections for the bound), or null for the agents' own (random) warm-up
    * @param warmup      the agents' warm-up episodes (hwc.rl.ddpg.warmup-episodes): taken from the grid, and never
    *                    around the incumbent
    * @param exploration the exploration around the incumbent after the warm-up
    */
-  public BehaviourPolicy(WarmupOrder grid, ActionMapping mapping, int warmup, Exploration exploration, long seed) {
+  public BehaviourPolicy(WarmupOrder order, ActionMapping mapping, int warmup, Exploration exploration, long seed) {
     if (warmup < 0) throw new IllegalArgumentException("warm-up episodes must be >= 0, was " + warmup);
-    if (grid != null) SearchStrategy.GridActions.requireBitsInRange(grid, mapping);
-    this.grid = grid;
+    if (order != null) SearchStrategy.GridActions.requireBitsInRange(order, mapping);
+    this.order = order;
     this.mapping = mapping;
     this.warmup = warmup;
     this.exploration = exploration;
@@ -153,8 +153,8 @@ public final class BehaviourPolicy {
         generated++;
         step = 0;
         if (generated <= warmup) {
-          source = grid != null ? Source.GRID : Source.AGENTS;
-          if (grid != null) point = grid.pointOf(generated, uniform);
+          source = order != null ? Source.GRID : Source.AGENTS;
+          if (order != null) point = order.pointOf(generated, uniform);
         } else {
           // drawn for every episode past the warm-up, so the stream does not depend on the incumbent
           boolean follow = exploration.share() > 0 && coin.nextDouble() < exploration.share() && !top.isEmpty();
