@@ -2,6 +2,7 @@ package dev.hwc.search;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.IntStream;
 
 /**
@@ -123,7 +124,7 @@ public final class UniformGrid implements WarmupOrder {
   }
 
   /** The fixed order ignores the results: {@link #pointOfEpisode}. */
-  @Override public Point pointOf(int episode, java.util.Map<Probe, Float> rewards) {
+  @Override public Point pointOf(int episode, Map<Probe, Float> rewards) {
     return pointOfEpisode(episode);
   }
 

@@ -1,5 +1,6 @@
 package dev.hwc.search;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -38,7 +39,7 @@ public interface WarmupOrder {
       float[] a = first.action();
       if (a.length != 3 || a[1] != a[2]) return null;
       for (EpisodeTransitions.Step s : steps)
-        if (!java.util.Arrays.equals(s.action(), a) || s.algorithm() != first.algorithm()) return null;
+        if (!Arrays.equals(s.action(), a) || s.algorithm() != first.algorithm()) return null;
       return new Probe(a[0], a[1], mapping.ratio(a[0]) == 0 ? UniformGrid.NONE : first.algorithm());
     }
   }
