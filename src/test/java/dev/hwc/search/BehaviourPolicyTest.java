@@ -222,8 +222,8 @@ class BehaviourPolicyTest {
         LayerDecision mid = MAP.decision(1, LAYERS, e.get(1).action(), 6, MENU);
         got.add(mid.weightBits() + " " + Math.round(mid.pruneRatio() * 1e6) / 1e6);
         UniformGrid.Point p = strategy.equals("ddpg-fixed") && episode != 5
-            ? List.of(new UniformGrid.Point(4, 0, -1), new UniformGrid.Point(5, 0, -1), new UniformGrid.Point(6, 0, -1),
-                new UniformGrid.Point(4, 0.4, 6)).get(episode - 1)
+            ? List.of(new UniformGrid.Point(4, 0, UniformGrid.NONE), new UniformGrid.Point(5, 0, UniformGrid.NONE),
+                new UniformGrid.Point(6, 0, UniformGrid.NONE), new UniformGrid.Point(4, 0.4, 6)).get(episode - 1)
             : menuGrid.pointOfEpisode(episode);
         want.add(p.bits() + " " + p.ratio());
       }
