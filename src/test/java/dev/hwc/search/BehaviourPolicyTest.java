@@ -194,8 +194,7 @@ class BehaviourPolicyTest {
       double ratio = Math.round(mid.pruneRatio() * 1e6) / 1e6;
       assertEquals(want, mid.weightBits() + " " + ratio + " " + mid.algorithm());
       boolean within = ratio <= (mid.algorithm().equals("Magnitude") ? 0.4 : 0.1) + 1e-9;
-      learn(c, d, e.stream().map(s -> new EpisodeTransitions.Step(s.state(), s.action(), s.algorithm(), within ? 0.5f : -2.2f,
-          s.nextState(), s.done())).toList());
+      learn(c, d, withReward(e, within ? 0.5f : -2.2f));
     }
     // both bisections have ended: the tenth takes the two-algorithm grid's tenth point
     UniformGrid.Point tenth = UniformGrid.of(List.of(8, 6, 5, 4), 0.1, 0, 0.8, List.of(4, 6), 8).pointOfEpisode(10);
@@ -275,6 +274,11 @@ class BehaviourPolicyTest {
       out.add(new EpisodeTransitions.Step(s, a.action(), alg, reward, step + 1 < LAYERS ? stateOfStep(step + 1) : s, step == LAYERS - 1));
     }
     return out;
+  }
+
+  /** The same steps, each carrying {@code reward} (the episode's, as the coordinator labels them). */
+  private static List<EpisodeTransitions.Step> withReward(List<EpisodeTransitions.Step> e, float reward) {
+    return e.stream().map(s -> new EpisodeTransitions.Step(s.state(), s.action(), s.algorithm(), reward, s.nextState(), s.done())).toList();
   }
 
   private static void learn(ContinuousPolicy c, DiscretePolicy d, List<EpisodeTransitions.Step> e) {
@@ -479,7 +483,7 @@ class BehaviourPolicyTest {
       var probe = rewarded(c, d, 0f);
       // reward: the first action's closeness to 0.3 (so the incumbent changes now and then)
       float r = -Math.abs(probe.get(0).action()[0] - 0.3f);
-      var e = probe.stream().map(s -> new EpisodeTransitions.Step(s.state(), s.action(), s.algorithm(), r, s.nextState(), s.done())).toList();
+      var e = withReward(probe, r);
       learn(c, d, e);
       if (n <= 6) journal.addAll(e);
       else after.add(e);
