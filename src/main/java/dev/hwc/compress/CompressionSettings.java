@@ -12,7 +12,8 @@ public record CompressionSettings(List<String> algorithms, double minRatio, doub
                                   boolean pinFirstLast8Bit, boolean perChannelWeights, int clipBelowBits,
                                   String weightRounding, String reconstructionInputs, String activationRange, double activationPercentile,
                                   int calibrationImages, int pointsPerMap, double ridge, long seed,
-                                  boolean batchNormRecalibration, double activationEqualization) {
+                                  boolean batchNormRecalibration, double activationEqualization,
+                                  int equalizationImages) {
 
   /** Values of {@code hwc.compress.weight-rounding}: round-to-nearest, or {@link GptqRounding}. */
   public static final List<String> WEIGHT_ROUNDINGS = List.of("nearest", "gptq");
@@ -42,6 +43,8 @@ public record CompressionSettings(List<String> algorithms, double minRatio, doub
     if (calibrationImages < 1) throw new IllegalArgumentException("hwc.compress.calibration.images must be >= 1, was " + calibrationImages);
     if (pointsPerMap < 1) throw new IllegalArgumentException("hwc.compress.calibration.points-per-map must be >= 1, was " + pointsPerMap);
     if (!(ridge >= 0)) throw new IllegalArgumentException("hwc.compress.calibration.ridge must be >= 0, was " + ridge);
+    if (equalizationImages < 1)
+      throw new IllegalArgumentException("hwc.compress.calibration.equalization-images must be >= 1 or all, was " + equalizationImages);
     if (!(activationEqualization == 0 || activationEqualization > 0 && activationEqualization < 1))
       throw new IllegalArgumentException("hwc.compress.activation-equalization must be off or an alpha in (0, 1), was " + activationEqualization);
   }
@@ -59,6 +62,22 @@ public record CompressionSettings(List<String> algorithms, double minRatio, doub
     throw new IllegalArgumentException("hwc.compress.activation-equalization must be off or an alpha in (0, 1), was '" + v + "'");
   }
 
+  /** {@code calibration.equalization-images}: a count, or "all" (every calibration image, as before the setting). */
+  private static int equalizationImages(Config c) {
+    String v = c.getString("calibration.equalization-images");
+    if (v.equals("all")) return Integer.MAX_VALUE;
+    try {
+      return Integer.parseInt(v);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("hwc.compress.calibration.equalization-images must be a count or all, was '" + v + "'");
+    }
+  }
+
+  /** Calibration images the equalization scales are measured on: the first of the {@link #calibrationImages}. */
+  public int equalizationImagesUsed() {
+    return Math.min(equalizationImages, calibrationImages);
+  }
+
   /** Reads the {@code hwc.compress} subtree of a resolved configuration. */
   public static CompressionSettings from(Config root) {
     Config c = root.getConfig("hwc.compress");
@@ -70,48 +89,53 @@ public record CompressionSettings(List<String> algorithms, double minRatio, doub
         c.getBoolean("pin-first-last-8bit"), c.getBoolean("per-channel-weights"), c.getInt("clip-below-bits"),
         c.getString("weight-rounding"), c.getString("reconstruction-inputs"), c.getString("activation-range"), c.getDouble("activation-percentile"),
         c.getInt("calibration.images"), c.getInt("calibration.points-per-map"), c.getDouble("calibration.ridge"),
-        c.getLong("calibration.seed"), c.getBoolean("batchnorm-recalibration"), equalization(c));
+        c.getLong("calibration.seed"), c.getBoolean("batchnorm-recalibration"), equalization(c), equalizationImages(c));
   }
 
   /** The shipped defaults (same values as conf/compress.conf), for tests and embedding. */
   public static CompressionSettings defaults() {
     return new CompressionSettings(Pruners.known().stream().filter(n -> !n.equals(Pruners.NONE)).toList(), 0, 0.8, 2, 8,
-        true, false, 9, "nearest", "compressed", "max", 99.99, 256, 40, 1e-4, 7, true, 0.5);
+        true, false, 9, "nearest", "compressed", "max", 99.99, 256, 40, 1e-4, 7, true, 0.5, 256);
   }
 
   public CompressionSettings withPinFirstLast8Bit(boolean pin) {
     return new CompressionSettings(algorithms, minRatio, maxRatio, minBits, maxBits, pin, perChannelWeights, clipBelowBits,
-        weightRounding, reconstructionInputs, activationRange, activationPercentile, calibrationImages, pointsPerMap, ridge, seed, batchNormRecalibration, activationEqualization);
+        weightRounding, reconstructionInputs, activationRange, activationPercentile, calibrationImages, pointsPerMap, ridge, seed, batchNormRecalibration, activationEqualization, equalizationImages);
   }
 
   public CompressionSettings withBatchNormRecalibration(boolean on) {
     return new CompressionSettings(algorithms, minRatio, maxRatio, minBits, maxBits, pinFirstLast8Bit, perChannelWeights, clipBelowBits,
-        weightRounding, reconstructionInputs, activationRange, activationPercentile, calibrationImages, pointsPerMap, ridge, seed, on, activationEqualization);
+        weightRounding, reconstructionInputs, activationRange, activationPercentile, calibrationImages, pointsPerMap, ridge, seed, on, activationEqualization, equalizationImages);
   }
 
   public CompressionSettings withCalibrationImages(int images) {
     return new CompressionSettings(algorithms, minRatio, maxRatio, minBits, maxBits, pinFirstLast8Bit, perChannelWeights, clipBelowBits,
-        weightRounding, reconstructionInputs, activationRange, activationPercentile, images, pointsPerMap, ridge, seed, batchNormRecalibration, activationEqualization);
+        weightRounding, reconstructionInputs, activationRange, activationPercentile, images, pointsPerMap, ridge, seed, batchNormRecalibration, activationEqualization, equalizationImages);
   }
 
   public CompressionSettings withPerChannelWeights(boolean perChannel) {
     return new CompressionSettings(algorithms, minRatio, maxRatio, minBits, maxBits, pinFirstLast8Bit, perChannel, clipBelowBits,
-        weightRounding, reconstructionInputs, activationRange, activationPercentile, calibrationImages, pointsPerMap, ridge, seed, batchNormRecalibration, activationEqualization);
+        weightRounding, reconstructionInputs, activationRange, activationPercentile, calibrationImages, pointsPerMap, ridge, seed, batchNormRecalibration, activationEqualization, equalizationImages);
   }
 
   public CompressionSettings withWeightRounding(String rounding) {
     return new CompressionSettings(algorithms, minRatio, maxRatio, minBits, maxBits, pinFirstLast8Bit, perChannelWeights, clipBelowBits,
-        rounding, reconstructionInputs, activationRange, activationPercentile, calibrationImages, pointsPerMap, ridge, seed, batchNormRecalibration, activationEqualization);
+        rounding, reconstructionInputs, activationRange, activationPercentile, calibrationImages, pointsPerMap, ridge, seed, batchNormRecalibration, activationEqualization, equalizationImages);
   }
 
   public CompressionSettings withReconstructionInputs(String inputs) {
     return new CompressionSettings(algorithms, minRatio, maxRatio, minBits, maxBits, pinFirstLast8Bit, perChannelWeights, clipBelowBits,
-        weightRounding, inputs, activationRange, activationPercentile, calibrationImages, pointsPerMap, ridge, seed, batchNormRecalibration, activationEqualization);
+        weightRounding, inputs, activationRange, activationPercentile, calibrationImages, pointsPerMap, ridge, seed, batchNormRecalibration, activationEqualization, equalizationImages);
   }
 
   public CompressionSettings withActivationEqualization(double alpha) {
     return new CompressionSettings(algorithms, minRatio, maxRatio, minBits, maxBits, pinFirstLast8Bit, perChannelWeights, clipBelowBits,
-        weightRounding, reconstructionInputs, activationRange, activationPercentile, calibrationImages, pointsPerMap, ridge, seed, batchNormRecalibration, alpha);
+        weightRounding, reconstructionInputs, activationRange, activationPercentile, calibrationImages, pointsPerMap, ridge, seed, batchNormRecalibration, alpha, equalizationImages);
+  }
+
+  public CompressionSettings withEqualizationImages(int images) {
+    return new CompressionSettings(algorithms, minRatio, maxRatio, minBits, maxBits, pinFirstLast8Bit, perChannelWeights, clipBelowBits,
+        weightRounding, reconstructionInputs, activationRange, activationPercentile, calibrationImages, pointsPerMap, ridge, seed, batchNormRecalibration, activationEqualization, images);
   }
 
   /** Whether each layer is reconstructed from the inputs the compressed layers before it produce. */

@@ -28,12 +28,13 @@ public final class PlanInstaller {
   /**
    * Calibrates on the first {@code settings.calibrationImages()} images of {@code calibration} (batches of at most
    * {@code batchSize}); {@link #exec()} is left holding the unmodified base model (with
-   * {@code hwc.compress.activation-equalization}, its {@link ActivationEqualization}: the same function).
+   * {@code hwc.compress.activation-equalization}, its {@link ActivationEqualization}, whose scales come from the first
+   * {@code settings.equalizationImagesUsed()} of those images: the same function).
    */
   public static PlanInstaller of(Network base, Dataset calibration, CompressionSettings settings, int batchSize) {
     if (settings.activationEqualization() > 0 && ActivationEqualization.appliesTo(base)) {
       // every form below is built on the equalized network: the same function, other activation ranges
-      Calibration first = Calibration.collect(ExecutableNetwork.withActivationQuantization(base), calibration, settings.calibrationImages(), batchSize);
+      Calibration first = Calibration.collect(ExecutableNetwork.withActivationQuantization(base), calibration, settings.equalizationImagesUsed(), batchSize);
       base = ActivationEqualization.apply(base, ActivationEqualization.scales(base, first, settings.activationEqualization()));
     }
     ExecutableNetwork exec = ExecutableNetwork.withActivationQuantization(base);

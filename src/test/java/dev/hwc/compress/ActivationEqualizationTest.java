@@ -16,6 +16,7 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ActivationEqualizationTest {
@@ -97,6 +98,18 @@ class ActivationEqualizationTest {
     assertTrue(!on.exec().param("stem_bn/gamma").equals(off.exec().param("stem_bn/gamma")));
     INDArray x = TestNetworks.images(8, 3), y = off.exec().output(x).dup(), y2 = on.exec().output(x);
     assertTrue(y.sub(y2).amaxNumber().doubleValue() <= 1e-4 * Math.max(1, y.amaxNumber().doubleValue()), y + " vs " + y2);
+  }
+
+  @Test void theScalesComeFromTheFirstEqualizationImagesOnly() {
+    Network net = ReferenceArchitectures.create("mobilenet-small", 5);
+    var data = ExecutableCompressionTest.randomImages(32, 11);
+    CompressionSettings s = CompressionSettings.defaults().withActivationEqualization(0.5);
+    INDArray eight = PlanInstaller.of(net, data, s.withCalibrationImages(8).withEqualizationImages(8), 16).exec().param("stem_bn/gamma");
+    INDArray firstEight = PlanInstaller.of(net, data, s.withCalibrationImages(32).withEqualizationImages(8), 16).exec().param("stem_bn/gamma");
+    INDArray all = PlanInstaller.of(net, data, s.withCalibrationImages(32).withEqualizationImages(Integer.MAX_VALUE), 16).exec().param("stem_bn/gamma");
+    assertEquals(eight, firstEight);
+    assertNotEquals(eight, all, "32 images' largest activations give other scales than their first 8's");
+    assertEquals(8, s.withCalibrationImages(8).withEqualizationImages(256).equalizationImagesUsed());
   }
 
   @Test void aNetworkWithoutBatchNormHasNothingToEqualize() {

@@ -29,5 +29,17 @@ class CompressionSettingsTest {
     e = assertThrows(IllegalArgumentException.class, () -> CompressionSettings.from(
         ConfigFactory.parseString("hwc.compress.reconstruction-inputs = upstream").withFallback(base)));
     assertEquals("hwc.compress.reconstruction-inputs must be base or compressed, was 'upstream'", e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> CompressionSettings.from(
+        ConfigFactory.parseString("hwc.compress.calibration.equalization-images = some").withFallback(base)));
+    assertEquals("hwc.compress.calibration.equalization-images must be a count or all, was 'some'", e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> CompressionSettings.from(
+        ConfigFactory.parseString("hwc.compress.calibration.equalization-images = 0").withFallback(base)));
+    assertEquals("hwc.compress.calibration.equalization-images must be >= 1 or all, was 0", e.getMessage());
+  }
+
+  @Test void equalizationImagesAllMeansEveryCalibrationImage() {
+    var s = CompressionSettings.from(ConfigFactory.parseString("hwc.compress.calibration.equalization-images = all")
+        .withFallback(HwcConfig.load(null)));
+    assertEquals(s.calibrationImages(), s.equalizationImagesUsed());
   }
 }
