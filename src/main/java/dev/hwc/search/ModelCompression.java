@@ -10,7 +10,6 @@ import dev.hwc.compress.PlanInstaller;
 import dev.hwc.data.DataSplits;
 import dev.hwc.model.EvaluationSettings;
 import dev.hwc.model.Evaluator;
-import dev.hwc.model.ExecutableNetwork;
 import dev.hwc.model.LayerShape;
 import dev.hwc.model.ModelGraph;
 import dev.hwc.model.Network;
@@ -29,8 +28,6 @@ public final class ModelCompression implements CompressionBackend {
   private final String modelFingerprint;
   private final DataSplits splits;
   private final ModelGraph graph;
-  private final ExecutableNetwork exec;
-  private final Compressor compressor;
   private final PlanInstaller installer;
   private final CompressionSettings settings;
   private final EvaluationSettings evaluation;
@@ -54,9 +51,7 @@ public final class ModelCompression implements CompressionBackend {
     this.evaluation = evaluation;
     this.maxLossPoints = maxLossPoints;
     this.installer = PlanInstaller.of(base, splits.calibration(), settings, evaluation.batchSize());
-    this.exec = installer.exec();
-    this.compressor = installer.compressor();
-    this.graph = compressor.graph();
+    this.graph = installer.compressor().graph();
     // Cut the search subset into batches once per worker, not once per episode.
     this.searchBatches = Evaluator.Batches.of(splits.search(), evaluation.batchSize());
     this.layers = graph.layers().stream().map(ModelGraph.Layer::shape).toList();
@@ -78,8 +73,8 @@ public final class ModelCompression implements CompressionBackend {
 
   @Override public synchronized double baselineAccuracy() {
     if (baseline == null) {
-      exec.restoreDense();
-      baseline = Evaluator.evaluate(exec, searchBatches).accuracy();
+      installer.exec().restoreDense();
+      baseline = Evaluator.evaluate(installer.exec(), searchBatches).accuracy();
     }
     return baseline;
   }
@@ -109,7 +104,7 @@ public final class ModelCompression implements CompressionBackend {
     installer.install(m);
     // An early-rejected plan reports its accuracy so far: past the bound with ≥ the configured confidence, so the
     // reward table gives it the penalty as a full evaluation would (up to the estimate's noise).
-    Evaluator.Outcome o = Evaluator.evaluate(exec, searchBatches, early);
+    Evaluator.Outcome o = Evaluator.evaluate(installer.exec(), searchBatches, early);
     // Off-heap buffers are freed only when their Java wrappers are collected (STACK.md pitfall 4).
     if (++evaluations % 10 == 0) System.gc();
     return new Accuracy(o.accuracy(), o.firstBatchAccuracy());
