@@ -95,7 +95,7 @@ public record CompressionSettings(List<String> algorithms, double minRatio, doub
   /** The shipped defaults (same values as conf/compress.conf), for tests and embedding. */
   public static CompressionSettings defaults() {
     return new CompressionSettings(Pruners.known().stream().filter(n -> !n.equals(Pruners.NONE)).toList(), 0, 0.8, 2, 8,
-        true, false, 9, "nearest", "compressed", "max", 99.99, 256, 40, 1e-4, 7, true, 0.5, 256);
+        true, false, 9, "nearest", "compressed", "max", 99.99, 512, 40, 1e-4, 7, true, 0.5, 256);
   }
 
   public CompressionSettings withPinFirstLast8Bit(boolean pin) {
