@@ -15,26 +15,26 @@ class CompressionSettingsTest {
   }
 
   @Test void badSettingsNameTheKey() {
-    var base = HwcConfig.load(null);
-    var e = assertThrows(IllegalArgumentException.class, () -> CompressionSettings.from(
-        ConfigFactory.parseString("hwc.compress.algorithms = [FilterL1, Foo]").withFallback(base)));
-    assertEquals("hwc.compress.algorithms: unknown algorithm 'Foo' (known: FilterL1, FilterL2, FilterGeometricMedian, "
-        + "ChannelReconstruction, Magnitude, ActivationAwareMagnitude, BalancedMagnitude, ObsReconstruction, none)", e.getMessage());
-    e = assertThrows(IllegalArgumentException.class, () -> CompressionSettings.from(
-        ConfigFactory.parseString("hwc.compress.ratio-range = [0, 0.99]").withFallback(base)));
-    assertEquals("hwc.compress.ratio-range must satisfy 0 <= min <= max <= 0.95, was [0.0, 0.99]", e.getMessage());
-    e = assertThrows(IllegalArgumentException.class, () -> CompressionSettings.from(
-        ConfigFactory.parseString("hwc.compress.weight-rounding = stochastic").withFallback(base)));
-    assertEquals("hwc.compress.weight-rounding must be nearest or gptq, was 'stochastic'", e.getMessage());
-    e = assertThrows(IllegalArgumentException.class, () -> CompressionSettings.from(
-        ConfigFactory.parseString("hwc.compress.reconstruction-inputs = upstream").withFallback(base)));
-    assertEquals("hwc.compress.reconstruction-inputs must be base or compressed, was 'upstream'", e.getMessage());
-    e = assertThrows(IllegalArgumentException.class, () -> CompressionSettings.from(
-        ConfigFactory.parseString("hwc.compress.calibration.equalization-images = some").withFallback(base)));
-    assertEquals("hwc.compress.calibration.equalization-images must be a count or all, was 'some'", e.getMessage());
-    e = assertThrows(IllegalArgumentException.class, () -> CompressionSettings.from(
-        ConfigFactory.parseString("hwc.compress.calibration.equalization-images = 0").withFallback(base)));
-    assertEquals("hwc.compress.calibration.equalization-images must be >= 1 or all, was 0", e.getMessage());
+    assertRejected("hwc.compress.algorithms = [FilterL1, Foo]",
+        "hwc.compress.algorithms: unknown algorithm 'Foo' (known: FilterL1, FilterL2, FilterGeometricMedian, "
+        + "ChannelReconstruction, Magnitude, ActivationAwareMagnitude, BalancedMagnitude, ObsReconstruction, none)");
+    assertRejected("hwc.compress.ratio-range = [0, 0.99]",
+        "hwc.compress.ratio-range must satisfy 0 <= min <= max <= 0.95, was [0.0, 0.99]");
+    assertRejected("hwc.compress.weight-rounding = stochastic",
+        "hwc.compress.weight-rounding must be nearest or gptq, was 'stochastic'");
+    assertRejected("hwc.compress.reconstruction-inputs = upstream",
+        "hwc.compress.reconstruction-inputs must be base or compressed, was 'upstream'");
+    assertRejected("hwc.compress.calibration.equalization-images = some",
+        "hwc.compress.calibration.equalization-images must be a count or all, was 'some'");
+    assertRejected("hwc.compress.calibration.equalization-images = 0",
+        "hwc.compress.calibration.equalization-images must be >= 1 or all, was 0");
+  }
+
+  /** {@code conf} over the shipped configuration is refused with exactly {@code message}. */
+  private static void assertRejected(String conf, String message) {
+    var e = assertThrows(IllegalArgumentException.class,
+        () -> CompressionSettings.from(ConfigFactory.parseString(conf).withFallback(HwcConfig.load(null))));
+    assertEquals(message, e.getMessage());
   }
 
   @Test void equalizationImagesAllMeansEveryCalibrationImage() {
