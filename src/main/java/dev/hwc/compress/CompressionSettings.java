@@ -3,6 +3,7 @@ package dev.hwc.compress;
 import com.typesafe.config.Config;
 
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * Typed form of {@code hwc.compress} (conf/compress.conf): the algorithm menu and ranges a plan is validated
@@ -99,43 +100,70 @@ public record CompressionSettings(List<String> algorithms, double minRatio, doub
   }
 
   public CompressionSettings withPinFirstLast8Bit(boolean pin) {
-    return new CompressionSettings(algorithms, minRatio, maxRatio, minBits, maxBits, pin, perChannelWeights, clipBelowBits,
-        weightRounding, reconstructionInputs, activationRange, activationPercentile, calibrationImages, pointsPerMap, ridge, seed, batchNormRecalibration, activationEqualization, equalizationImages);
+    return with(b -> b.pinFirstLast8Bit = pin);
   }
 
   public CompressionSettings withBatchNormRecalibration(boolean on) {
-    return new CompressionSettings(algorithms, minRatio, maxRatio, minBits, maxBits, pinFirstLast8Bit, perChannelWeights, clipBelowBits,
-        weightRounding, reconstructionInputs, activationRange, activationPercentile, calibrationImages, pointsPerMap, ridge, seed, on, activationEqualization, equalizationImages);
+    return with(b -> b.batchNormRecalibration = on);
   }
 
   public CompressionSettings withCalibrationImages(int images) {
-    return new CompressionSettings(algorithms, minRatio, maxRatio, minBits, maxBits, pinFirstLast8Bit, perChannelWeights, clipBelowBits,
-        weightRounding, reconstructionInputs, activationRange, activationPercentile, images, pointsPerMap, ridge, seed, batchNormRecalibration, activationEqualization, equalizationImages);
+    return with(b -> b.calibrationImages = images);
   }
 
   public CompressionSettings withPerChannelWeights(boolean perChannel) {
-    return new CompressionSettings(algorithms, minRatio, maxRatio, minBits, maxBits, pinFirstLast8Bit, perChannel, clipBelowBits,
-        weightRounding, reconstructionInputs, activationRange, activationPercentile, calibrationImages, pointsPerMap, ridge, seed, batchNormRecalibration, activationEqualization, equalizationImages);
+    return with(b -> b.perChannelWeights = perChannel);
   }
 
   public CompressionSettings withWeightRounding(String rounding) {
-    return new CompressionSettings(algorithms, minRatio, maxRatio, minBits, maxBits, pinFirstLast8Bit, perChannelWeights, clipBelowBits,
-        rounding, reconstructionInputs, activationRange, activationPercentile, calibrationImages, pointsPerMap, ridge, seed, batchNormRecalibration, activationEqualization, equalizationImages);
+    return with(b -> b.weightRounding = rounding);
   }
 
   public CompressionSettings withReconstructionInputs(String inputs) {
-    return new CompressionSettings(algorithms, minRatio, maxRatio, minBits, maxBits, pinFirstLast8Bit, perChannelWeights, clipBelowBits,
-        weightRounding, inputs, activationRange, activationPercentile, calibrationImages, pointsPerMap, ridge, seed, batchNormRecalibration, activationEqualization, equalizationImages);
+    return with(b -> b.reconstructionInputs = inputs);
   }
 
   public CompressionSettings withActivationEqualization(double alpha) {
-    return new CompressionSettings(algorithms, minRatio, maxRatio, minBits, maxBits, pinFirstLast8Bit, perChannelWeights, clipBelowBits,
-        weightRounding, reconstructionInputs, activationRange, activationPercentile, calibrationImages, pointsPerMap, ridge, seed, batchNormRecalibration, alpha, equalizationImages);
+    return with(b -> b.activationEqualization = alpha);
   }
 
   public CompressionSettings withEqualizationImages(int images) {
-    return new CompressionSettings(algorithms, minRatio, maxRatio, minBits, maxBits, pinFirstLast8Bit, perChannelWeights, clipBelowBits,
-        weightRounding, reconstructionInputs, activationRange, activationPercentile, calibrationImages, pointsPerMap, ridge, seed, batchNormRecalibration, activationEqualization, images);
+    return with(b -> b.equalizationImages = images);
+  }
+
+  /** A copy with the values {@code change} sets on a {@link Copy} of these (validated as any other). */
+  private CompressionSettings with(Consumer<Copy> change) {
+    Copy c = new Copy(this);
+    change.accept(c);
+    return c.build();
+  }
+
+  /** The settings' values, mutable for one {@link #with} (so that a new setting adds one field, not one argument per copy). */
+  private static final class Copy {
+    private final List<String> algorithms;
+    private final double minRatio, maxRatio, activationPercentile, ridge;
+    private final int minBits, maxBits, clipBelowBits, pointsPerMap;
+    private final String activationRange;
+    private final long seed;
+    boolean pinFirstLast8Bit, perChannelWeights, batchNormRecalibration;
+    String weightRounding, reconstructionInputs;
+    int calibrationImages, equalizationImages;
+    double activationEqualization;
+
+    Copy(CompressionSettings s) {
+      algorithms = s.algorithms; minRatio = s.minRatio; maxRatio = s.maxRatio; minBits = s.minBits; maxBits = s.maxBits;
+      pinFirstLast8Bit = s.pinFirstLast8Bit; perChannelWeights = s.perChannelWeights; clipBelowBits = s.clipBelowBits;
+      weightRounding = s.weightRounding; reconstructionInputs = s.reconstructionInputs; activationRange = s.activationRange;
+      activationPercentile = s.activationPercentile; calibrationImages = s.calibrationImages; pointsPerMap = s.pointsPerMap;
+      ridge = s.ridge; seed = s.seed; batchNormRecalibration = s.batchNormRecalibration;
+      activationEqualization = s.activationEqualization; equalizationImages = s.equalizationImages;
+    }
+
+    CompressionSettings build() {
+      return new CompressionSettings(algorithms, minRatio, maxRatio, minBits, maxBits, pinFirstLast8Bit, perChannelWeights,
+          clipBelowBits, weightRounding, reconstructionInputs, activationRange, activationPercentile, calibrationImages,
+          pointsPerMap, ridge, seed, batchNormRecalibration, activationEqualization, equalizationImages);
+    }
   }
 
   /** Whether each layer is reconstructed from the inputs the compressed layers before it produce. */

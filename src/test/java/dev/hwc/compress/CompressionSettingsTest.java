@@ -4,6 +4,8 @@ import com.typesafe.config.ConfigFactory;
 import dev.hwc.cli.HwcConfig;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
+
 import static org.junit.jupiter.api.Assertions.*;
 
 class CompressionSettingsTest {
@@ -12,6 +14,22 @@ class CompressionSettingsTest {
     // the paper's menu is the default one without the pruner it did not have
     assertEquals(CompressionSettings.defaults().algorithms().stream().filter(a -> !a.equals("ObsReconstruction")).toList(),
         HwcConfig.load(null).getStringList("hwc.compress.paper"));
+  }
+
+  @Test void eachCopyChangesOneValueAndKeepsTheOthers() {
+    CompressionSettings d = CompressionSettings.defaults();
+    CompressionSettings changed = d.withPinFirstLast8Bit(false).withBatchNormRecalibration(false).withCalibrationImages(64)
+        .withPerChannelWeights(true).withWeightRounding("gptq").withReconstructionInputs("base").withActivationEqualization(0.3)
+        .withEqualizationImages(32);
+    assertEquals(List.of(false, false, 64, true, "gptq", "base", 0.3, 32),
+        List.of(changed.pinFirstLast8Bit(), changed.batchNormRecalibration(), changed.calibrationImages(), changed.perChannelWeights(),
+            changed.weightRounding(), changed.reconstructionInputs(), changed.activationEqualization(), changed.equalizationImages()));
+    // and back: every other value came through both copies untouched
+    assertEquals(d, changed.withPinFirstLast8Bit(true).withBatchNormRecalibration(true).withCalibrationImages(512)
+        .withPerChannelWeights(false).withWeightRounding("nearest").withReconstructionInputs("compressed")
+        .withActivationEqualization(0.5).withEqualizationImages(256));
+    var e = assertThrows(IllegalArgumentException.class, () -> d.withCalibrationImages(0));
+    assertEquals("hwc.compress.calibration.images must be >= 1, was 0", e.getMessage());
   }
 
   @Test void badSettingsNameTheKey() {
