@@ -3,15 +3,11 @@ package dev.hwc.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import static dev.hwc.cli.CliRun.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -19,33 +15,16 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 class BenchCommandsTest {
   private static final Path DATA = Path.of("/usr/share/datasets/fashion-mnist");
 
-  private record Run(int exit, String out, String err) {}
-
-  private static Run run(String... args) {
-    CommandLine cl = Hwc.commandLine();
-    StringWriter err = new StringWriter();
-    cl.setErr(new PrintWriter(err));
-    PrintStream old = System.out;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    System.setOut(new PrintStream(out));
-    try {
-      int exit = cl.execute(args);
-      return new Run(exit, out.toString(), err.toString());
-    } finally {
-      System.setOut(old);
-    }
-  }
-
   @Test
   void benchAloneListsItsSubcommands() {
-    Run r = run("bench");
+    CliRun r = run("bench");
     assertEquals(0, r.exit(), r.err());
     assertTrue(r.out().contains("eval") && r.out().contains("early-rejection"), r.out());
   }
 
   @Test
   void badOptionsAreOneLineAndExitTwo() {
-    Run r = run("bench", "eval", "--model", "lenet5", "--runs", "0");
+    CliRun r = run("bench", "eval", "--model", "lenet5", "--runs", "0");
     assertEquals(2, r.exit());
     assertEquals("hwc eval: error: --runs must be >= 1, was 0", r.err().trim());
     r = run("bench", "eval", "--model", "no-such-net", "--data", DATA.toString());
@@ -60,7 +39,7 @@ class BenchCommandsTest {
   @Test
   void evalBenchReportsRatesAndRatiosAsJson() throws Exception {
     assumeTrue(Files.isDirectory(DATA), "Fashion-MNIST not installed");
-    Run r = run("bench", "eval", "--model", "lenet5", "--images", "64", "--batch", "32", "--runs", "1", "--warmup", "0",
+    CliRun r = run("bench", "eval", "--model", "lenet5", "--images", "64", "--batch", "32", "--runs", "1", "--warmup", "0",
         "--gemm", "32", "--data", DATA.toString(), "--json");
     assertEquals(0, r.exit(), r.err());
     JsonNode j = new ObjectMapper().readTree(r.out());

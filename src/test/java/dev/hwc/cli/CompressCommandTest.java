@@ -14,36 +14,16 @@ import dev.hwc.model.Network;
 import dev.hwc.model.ReferenceArchitectures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import static dev.hwc.cli.CliRun.run;
 import static org.junit.jupiter.api.Assertions.*;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 class CompressCommandTest {
   @TempDir Path dir;
-
-  private record Run(int exit, String out, String err) {}
-
-  private static Run run(String... args) {
-    CommandLine cl = Hwc.commandLine();
-    StringWriter err = new StringWriter();
-    cl.setErr(new PrintWriter(err));
-    PrintStream old = System.out;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    System.setOut(new PrintStream(out));
-    try {
-      return new Run(cl.execute(args), out.toString(), err.toString());
-    } finally {
-      System.setOut(old);
-    }
-  }
 
   private Path lenet() {
     Path model = dir.resolve("lenet5.zip");
@@ -52,7 +32,7 @@ class CompressCommandTest {
   }
 
   @Test void badUniformSpecIsOneLineAndExitTwo() {
-    Run r = run("compress", "--model", lenet().toString(), "--uniform", "0.3:FilterL1", "--out", dir.resolve("o").toString());
+    CliRun r = run("compress", "--model", lenet().toString(), "--uniform", "0.3:FilterL1", "--out", dir.resolve("o").toString());
     assertEquals(2, r.exit());
     assertEquals("hwc compress: error: --uniform must be RATIO:ALGORITHM:WBITS:ABITS, was '0.3:FilterL1'", r.err().strip());
   }
@@ -65,7 +45,7 @@ class CompressCommandTest {
       sb.append(i > 0 ? "," : "").append("{\"layer\":\"").append(layers[i]).append("\",\"decision\":{\"pruneRatio\":0.2,\"algorithm\":\"")
           .append(i == 1 ? "Foo" : "Magnitude").append("\",\"weightBits\":8,\"activationBits\":8}}");
     Files.writeString(plan, sb.append("]}").toString());
-    Run r = run("compress", "--model", lenet().toString(), "--plan", plan.toString(), "--out", dir.resolve("o").toString());
+    CliRun r = run("compress", "--model", lenet().toString(), "--plan", plan.toString(), "--out", dir.resolve("o").toString());
     assertEquals(2, r.exit());
     assertTrue(r.err().strip().startsWith("hwc compress: error: plan layer 'conv2': unknown algorithm 'Foo' (known: FilterL1, FilterL2, "), r.err());
   }
@@ -73,7 +53,7 @@ class CompressCommandTest {
   @Test void writesTheThinnedModelPlanAndStats() throws Exception {
     assumeTrue(Files.isDirectory(DataSettings.from(HwcConfig.load(null)).dir()), "skipped: Fashion-MNIST is not installed");
     Path out = dir.resolve("out");
-    Run r = run("compress", "--model", lenet().toString(), "--uniform", "0.5:FilterL1:8:8", "--out", out.toString(), "--json");
+    CliRun r = run("compress", "--model", lenet().toString(), "--uniform", "0.5:FilterL1:8:8", "--out", out.toString(), "--json");
     assertEquals(0, r.exit(), r.err());
     JsonNode j = new ObjectMapper().readTree(r.out());
     // conv1 keeps 3 of 6 filters, conv2 8 of 16, fc1 60 of 120, fc2 42 of 84; the classifier keeps its 10 outputs
@@ -109,14 +89,14 @@ class CompressCommandTest {
 
   @Test void theDenseBaselineBitsPlanCostsExactlyTheBaseline() throws Exception {
     assumeTrue(Files.isDirectory(DataSettings.from(HwcConfig.load(null)).dir()), "skipped: Fashion-MNIST is not installed");
-    Run r = run("compress", "--model", lenet().toString(), "--uniform", "0:none:8:8", "--out", dir.resolve("out").toString());
+    CliRun r = run("compress", "--model", lenet().toString(), "--uniform", "0:none:8:8", "--out", dir.resolve("out").toString());
     assertEquals(0, r.exit(), r.err());
     String line = r.out().lines().filter(l -> l.startsWith("energy (pJ)")).findFirst().orElseThrow();
     assertTrue(line.endsWith("(eyeriss-v1; 0.0% less than dense 8-bit)"), line);
   }
 
   @Test void aMissingHardwareFileFailsBeforeAnyWork() {
-    Run r = run("compress", "--model", lenet().toString(), "--uniform", "0:none:8:8", "--out", dir.resolve("o").toString(),
+    CliRun r = run("compress", "--model", lenet().toString(), "--uniform", "0:none:8:8", "--out", dir.resolve("o").toString(),
         "--hardware", dir.resolve("none.conf").toString());
     assertEquals(2, r.exit());
     assertTrue(r.err().strip().startsWith("hwc compress: error: "), r.err());

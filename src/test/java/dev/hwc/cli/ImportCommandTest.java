@@ -6,15 +6,11 @@ import dev.hwc.model.ModelIO;
 import dev.hwc.model.Network;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import static dev.hwc.cli.CliRun.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -24,22 +20,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 class ImportCommandTest {
   @TempDir Path dir;
 
-  private record Run(int exit, String out, String err) {}
-
-  private static Run run(String... args) {
-    CommandLine cl = Hwc.commandLine();
-    StringWriter err = new StringWriter();
-    cl.setErr(new PrintWriter(err));
-    PrintStream old = System.out;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    System.setOut(new PrintStream(out));
-    try {
-      return new Run(cl.execute(args), out.toString(), err.toString());
-    } finally {
-      System.setOut(old);
-    }
-  }
-
   private static Path fixture(String name) throws Exception {
     return Path.of(ImportCommandTest.class.getResource("/onnx/" + name).toURI());
   }
@@ -47,7 +27,7 @@ class ImportCommandTest {
   @Test
   void importedResidualModelWorksWithInfoEnergyAndEvaluate() throws Exception {
     Path zip = dir.resolve("models/residual.zip");
-    Run r = run("import", "--onnx", fixture("residual_cnn.onnx").toString(), "--out", zip.toString(), "--input-mean", "0.2860",
+    CliRun r = run("import", "--onnx", fixture("residual_cnn.onnx").toString(), "--out", zip.toString(), "--input-mean", "0.2860",
         "--input-std", "0.3530", "--json");
     assertEquals(0, r.exit(), r.err());
     JsonNode j = new ObjectMapper().readTree(r.out());
@@ -86,7 +66,7 @@ class ImportCommandTest {
     Path file = dir.resolve("bad.onnx");
     Files.write(file, b.build().toByteArray());
     Path zip = dir.resolve("bad.zip");
-    Run r = run("import", "--onnx", file.toString(), "--out", zip.toString());
+    CliRun r = run("import", "--onnx", file.toString(), "--out", zip.toString());
     assertEquals(2, r.exit());
     assertEquals(1, r.err().strip().lines().count(), r.err());
     assertTrue(r.err().startsWith("hwc import: error: bad.onnx: onnx node '" + first + "' (LpNormalization): unsupported operator LpNormalization"), r.err());
@@ -97,7 +77,7 @@ class ImportCommandTest {
   void kerasModelImportsAndShowsInInfo() throws Exception {
     Path h5 = Path.of(ImportCommandTest.class.getResource("/keras/functional_resnet.h5").toURI());
     Path zip = dir.resolve("keras.zip");
-    Run r = run("import", "--keras", h5.toString(), "--out", zip.toString(), "--input-scale", "255");
+    CliRun r = run("import", "--keras", h5.toString(), "--out", zip.toString(), "--input-scale", "255");
     assertEquals(0, r.exit(), r.err());
     assertTrue(r.out().contains("5 prunable layers"), r.out());
     r = run("info", "--model", zip.toString(), "--json");
@@ -109,7 +89,7 @@ class ImportCommandTest {
 
   @Test
   void normalisationWithWrongChannelCountIsAnError() throws Exception {
-    Run r = run("import", "--onnx", fixture("mlp.onnx").toString(), "--out", dir.resolve("x.zip").toString(), "--input-mean", "0.1,0.2,0.3");
+    CliRun r = run("import", "--onnx", fixture("mlp.onnx").toString(), "--out", dir.resolve("x.zip").toString(), "--input-mean", "0.1,0.2,0.3");
     assertEquals(2, r.exit());
     assertEquals("hwc import: error: input mean has 3 values, the model input has 1 channels", r.err().strip());
     assertFalse(Files.exists(dir.resolve("x.zip")));

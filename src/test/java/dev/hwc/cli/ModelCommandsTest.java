@@ -6,41 +6,20 @@ import dev.hwc.model.ModelIO;
 import dev.hwc.model.ReferenceArchitectures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 
+import static dev.hwc.cli.CliRun.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 class ModelCommandsTest {
   @TempDir Path dir;
 
-  private record Run(int exit, String out, String err) {}
-
-  private static Run run(String... args) {
-    CommandLine cl = Hwc.commandLine();
-    StringWriter err = new StringWriter();
-    cl.setErr(new PrintWriter(err));
-    PrintStream old = System.out;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    System.setOut(new PrintStream(out));
-    try {
-      int exit = cl.execute(args);
-      return new Run(exit, out.toString(), err.toString());
-    } finally {
-      System.setOut(old);
-    }
-  }
-
   @Test
   void infoPrintsTheLayerTableAsJson() throws Exception {
     Path model = dir.resolve("lenet5.zip");
     ModelIO.save(ReferenceArchitectures.lenet5(1), model);
-    Run r = run("info", "--model", model.toString(), "--json");
+    CliRun r = run("info", "--model", model.toString(), "--json");
     assertEquals(0, r.exit(), r.err());
     JsonNode j = new ObjectMapper().readTree(r.out());
     assertEquals(416_520, j.get("totalMacs").asLong());
@@ -59,7 +38,7 @@ class ModelCommandsTest {
   void missingDataDirectoryIsOneLineAndExitTwo() {
     Path model = dir.resolve("lenet5.zip");
     ModelIO.save(ReferenceArchitectures.lenet5(1), model);
-    Run r = run("evaluate", "--model", model.toString(), "--data", "/nonexistent");
+    CliRun r = run("evaluate", "--model", model.toString(), "--data", "/nonexistent");
     assertEquals(2, r.exit());
     assertEquals(1, r.err().strip().lines().count(), r.err());
     assertEquals(true, r.err().startsWith("hwc evaluate: error: data directory /nonexistent not found"), r.err());
@@ -69,7 +48,7 @@ class ModelCommandsTest {
   void foreignModelAndUnknownArchitectureAreOneLineErrors() throws Exception {
     Path bogus = dir.resolve("bogus.zip");
     java.nio.file.Files.writeString(bogus, "not a zip");
-    Run r = run("info", "--model", bogus.toString());
+    CliRun r = run("info", "--model", bogus.toString());
     assertEquals(2, r.exit());
     assertEquals("hwc info: error: " + bogus + ": not an hwc model zip (not a zip file or empty)", r.err().strip());
     r = run("train", "--arch", "alexnet", "--epochs", "1", "--out", dir.resolve("x.zip").toString());
