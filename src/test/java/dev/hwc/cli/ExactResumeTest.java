@@ -7,16 +7,10 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -58,12 +52,12 @@ class ExactResumeTest {
       int target = k;
       if (target >= EPISODES) break;
       // k = 0 waits for the start line (printed once SearchStarted is journaled); else for the progress bar.
-      boolean reached = target == 0 ? run.awaitOut(l -> l.startsWith("search killed:")) : run.awaitProgress(target);
+      boolean reached = target == 0 ? run.awaitOut(l -> l.startsWith("search killed:")) : awaitProgress(run, target);
       if (!reached) break;
       run.kill();
       kills++;
       run = child(List.of("resume", "killed"));
-      int done = run.awaitResumed();
+      int done = awaitResumed(run);
       assertTrue(done >= target, "resumed at " + done + " after a kill at " + target + "\n" + run.output());
     }
     assertEquals(3, kills, "every kill happened before the search finished\n" + run.output());
@@ -100,7 +94,13 @@ class ExactResumeTest {
   }
 
   private Child child(List<String> args) throws Exception {
-    return Child.start(work, args, jvmOptions());
+    List<String> jvm = new ArrayList<>(List.of("-Xmx2g", "-Dhwc.home=" + home(), "-Dhwc.work-dir=" + work,
+        "-Dorg.bytedeco.javacpp.cachedir=" + System.getProperty("user.home") + "/.javacpp/cache",
+        "-Dhwc.data.search-size=500",
+        "-Dhwc.rl.ddpg.warmup-episodes=2", "-Dhwc.rl.rainbow.warmup-episodes=2",
+        "-Dhwc.rl.ddpg.batch-size=8", "-Dhwc.rl.rainbow.batch-size=8"));
+    jvm.addAll(jvmOptions());
+    return Child.java(jvm, "dev.hwc.cli.Hwc", args, 600, 300);
   }
 
   private static Path home() {
@@ -114,103 +114,19 @@ class ExactResumeTest {
     return out;
   }
 
-  /** One hwc process whose stdout and stderr (merged) are read line by line, the progress bar's \r counting as a line end. */
-  private static final class Child {
-    final Process process;
-    final List<String> lines = new ArrayList<>();
-    private final Thread reader;
+  /** Waits until the progress bar shows at least {@code episodes} episodes; false if the process ended first. */
+  private static boolean awaitProgress(Child c, int episodes) throws InterruptedException {
+    return c.awaitOut(l -> {
+      Matcher m = PROGRESS.matcher(l);
+      return m.find() && Integer.parseInt(m.group(1)) >= episodes;
+    });
+  }
 
-    private Child(Process p) {
-      this.process = p;
-      this.reader = new Thread(() -> {
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-          StringBuilder sb = new StringBuilder();
-          int c;
-          while ((c = r.read()) >= 0) {
-            if (c == '\n' || c == '\r') {
-              if (sb.length() > 0) add(sb.toString());
-              sb.setLength(0);
-            } else sb.append((char) c);
-          }
-          if (sb.length() > 0) add(sb.toString());
-        } catch (IOException ignored) {
-          // The process was killed: what was read stays.
-        }
-        synchronized (this) {
-          notifyAll();
-        }
-      }, "child-output");
-      reader.setDaemon(true);
-      reader.start();
-    }
-
-    private void add(String line) {
-      synchronized (this) {
-        lines.add(line);
-        notifyAll();
-      }
-    }
-
-    static Child start(Path work, List<String> args, List<String> jvmOptions) throws IOException {
-      List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-          "-Xmx2g", "-cp", System.getProperty("java.class.path"),
-          "-Dhwc.home=" + home(), "-Dhwc.work-dir=" + work,
-          "-Dorg.bytedeco.javacpp.cachedir=" + System.getProperty("user.home") + "/.javacpp/cache",
-          "-Dhwc.data.search-size=500",
-          "-Dhwc.rl.ddpg.warmup-episodes=2", "-Dhwc.rl.rainbow.warmup-episodes=2",
-          "-Dhwc.rl.ddpg.batch-size=8", "-Dhwc.rl.rainbow.batch-size=8"));
-      cmd.addAll(jvmOptions);
-      cmd.add("dev.hwc.cli.Hwc");
-      cmd.addAll(args);
-      ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-      pb.environment().put("OMP_NUM_THREADS", "1");
-      return new Child(pb.start());
-    }
-
-    /** Waits until a line matches or the process ends; true if one matched. */
-    synchronized boolean awaitOut(Predicate<String> p) throws InterruptedException {
-      int seen = 0;
-      while (true) {
-        for (; seen < lines.size(); seen++) if (p.test(lines.get(seen))) return true;
-        if (!reader.isAlive()) return false;
-        wait(1000);
-      }
-    }
-
-    boolean awaitProgress(int episodes) throws InterruptedException {
-      return awaitOut(l -> {
-        Matcher m = PROGRESS.matcher(l);
-        return m.find() && Integer.parseInt(m.group(1)) >= episodes;
-      });
-    }
-
-    int awaitResumed() throws InterruptedException {
-      assertTrue(awaitOut(l -> RESUMED.matcher(l).find()), "resume did not start\n" + output());
-      Matcher m = RESUMED.matcher(line(l -> RESUMED.matcher(l).find()));
-      assertTrue(m.find());
-      return Integer.parseInt(m.group(1));
-    }
-
-    /** SIGKILL (no shutdown hook runs), then wait for the process to be gone. */
-    void kill() throws InterruptedException {
-      process.destroyForcibly();
-      assertTrue(process.waitFor(60, TimeUnit.SECONDS), "killed process did not end");
-      reader.join(10_000);
-    }
-
-    int waitFor() throws InterruptedException {
-      assertTrue(process.waitFor(300, TimeUnit.SECONDS), "process did not end in 300 s\n" + output());
-      reader.join(10_000);
-      return process.exitValue();
-    }
-
-    synchronized String line(Predicate<String> p) {
-      for (String l : lines) if (p.test(l)) return l;
-      throw new AssertionError("no such line in\n" + output());
-    }
-
-    synchronized String output() {
-      return String.join("\n", lines);
-    }
+  /** The episodes a resumed search found journaled, from its first line. */
+  private static int awaitResumed(Child c) throws InterruptedException {
+    assertTrue(c.awaitOut(l -> RESUMED.matcher(l).find()), "resume did not start\n" + c.output());
+    Matcher m = RESUMED.matcher(c.line(l -> RESUMED.matcher(l).find()));
+    assertTrue(m.find());
+    return Integer.parseInt(m.group(1));
   }
 }
