@@ -79,10 +79,17 @@ public final class CompositeAgent {
   public Rainbow rainbow() { return rainbow; }
   public int episodes() { return ddpg.episodes(); }
 
-  /** Rainbow's input rows [h, s] (or [h]) for a batch of states, with the actor's current weights. */
   private float[] features(float[] states, int batch) {
+    return features(ddpg, cfg.rainbowSeesState(), states, batch);
+  }
+
+  /**
+   * Rainbow's input rows [h, s] (or [h] when it does not see the state) for a batch of states, with {@code ddpg}'s
+   * current actor weights.
+   */
+  public static float[] features(Ddpg ddpg, boolean withState, float[] states, int batch) {
     float[] h = ddpg.hidden(states, batch);
-    if (!cfg.rainbowSeesState()) return h;
+    if (!withState) return h;
     int hd = ddpg.hiddenDim(), sd = ddpg.stateDim();
     float[] x = new float[batch * (hd + sd)];
     for (int n = 0; n < batch; n++) {

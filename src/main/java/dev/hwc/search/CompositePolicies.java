@@ -31,17 +31,9 @@ public final class CompositePolicies {
     rainbow.useFeatures(this::features);
   }
 
-  /** Rainbow's input rows [h, s] (or [h]) for a batch of states, with the actor's current weights. */
+  /** Rainbow's input rows, from the DDPG half this holder has now (a restore replaces it). */
   private float[] features(float[] states, int batch) {
-    float[] h = ddpg.hidden(states, batch);
-    if (!cfg.rainbowSeesState()) return h;
-    int hd = ddpg.hiddenDim(), sd = ddpg.stateDim();
-    float[] x = new float[batch * (hd + sd)];
-    for (int n = 0; n < batch; n++) {
-      System.arraycopy(h, n * hd, x, n * (hd + sd), hd);
-      System.arraycopy(states, n * sd, x, n * (hd + sd) + hd, sd);
-    }
-    return x;
+    return CompositeAgent.features(ddpg, cfg.rainbowSeesState(), states, batch);
   }
 
   /** Labels a journaled episode's rewards as CompositeAgent does: the last step always, the others if configured. */
