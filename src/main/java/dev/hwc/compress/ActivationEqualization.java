@@ -38,16 +38,29 @@ public final class ActivationEqualization {
    */
   public static List<Scales> scales(Network net, Calibration calibration, double alpha) {
     if (!(alpha > 0 && alpha < 1)) throw new IllegalArgumentException("activation equalization alpha must be in (0, 1), was " + alpha);
+    return scales(net, calibration, alpha, false);
+  }
+
+  /**
+   * As {@link #scales(Network, Calibration, double)} with {@code alpha} in [0, 1) (0: no layer but, with
+   * {@code depthwisePerChannel}, the depthwise ones), and with {@code depthwisePerChannel} every depthwise layer at
+   * alpha = 1: s_c = a_c, so that each of its input channels reaches 1 and a per-tensor activation grid is one per
+   * channel (exact there: a depthwise filter reads one channel, so its scale folds into the weights, which then need
+   * their own per-channel grid, {@link CompressionSettings#perChannelWeights(dev.hwc.model.LayerKind)}).
+   */
+  public static List<Scales> scales(Network net, Calibration calibration, double alpha, boolean depthwisePerChannel) {
+    if (!(alpha >= 0 && alpha < 1)) throw new IllegalArgumentException("activation equalization alpha must be in [0, 1), was " + alpha);
     List<Scales> out = new ArrayList<>();
     for (Map.Entry<Node, String> e : equalizable(net).entrySet()) {
       Node n = e.getKey();
-      String bn = e.getValue();
+      double al = depthwisePerChannel && isDepthwise(n) ? 1 : alpha;
+      if (al == 0) continue;
       float[] a = calibration.stats(n.name()).maxAbs();
       double[] w = weightMax(n, net.params().get(n.name() + "/W"));
       double[] s = new double[a.length];
       for (int c = 0; c < s.length; c++)
-        s[c] = a[c] > 0 && w[c] > 0 ? Math.min(MAX_SCALE, Math.max(MIN_SCALE, Math.pow(a[c], alpha) / Math.pow(w[c], 1 - alpha))) : 1;
-      out.add(new Scales(n.name(), bn, s));
+        s[c] = a[c] > 0 && w[c] > 0 ? Math.min(MAX_SCALE, Math.max(MIN_SCALE, Math.pow(a[c], al) / Math.pow(w[c], 1 - al))) : 1;
+      out.add(new Scales(n.name(), e.getValue(), s));
     }
     return out;
   }
@@ -55,6 +68,15 @@ public final class ActivationEqualization {
   /** Whether any layer of {@code net} can be equalized (none in a network without BatchNorm, e.g. lenet5). */
   public static boolean appliesTo(Network net) {
     return !equalizable(net).isEmpty();
+  }
+
+  /** Whether {@link #scales(Network, Calibration, double, boolean)} with these settings rescales any layer of {@code net}. */
+  public static boolean appliesTo(Network net, double alpha, boolean depthwisePerChannel) {
+    return equalizable(net).keySet().stream().anyMatch(n -> alpha > 0 || depthwisePerChannel && isDepthwise(n));
+  }
+
+  private static boolean isDepthwise(Node n) {
+    return n instanceof Node.Conv2d c && c.groups() > 1;
   }
 
   /** The layers that can be equalized, in node order, each with the BatchNorm behind its input. */

@@ -1,6 +1,7 @@
 package dev.hwc.compress;
 
 import com.typesafe.config.Config;
+import dev.hwc.model.LayerKind;
 
 import java.util.List;
 import java.util.function.Consumer;
@@ -14,7 +15,10 @@ public record CompressionSettings(List<String> algorithms, double minRatio, doub
                                   String weightRounding, String reconstructionInputs, String activationRange, double activationPercentile,
                                   int calibrationImages, int pointsPerMap, double ridge, long seed,
                                   boolean batchNormRecalibration, double activationEqualization,
-                                  int equalizationImages) {
+                                  int equalizationImages, boolean depthwisePerChannel) {
+
+  /** Values of {@code hwc.compress.depthwise-scales}: one scale per channel on a depthwise layer's weights and input, or one per tensor. */
+  public static final List<String> DEPTHWISE_SCALES = List.of("per-channel", "per-tensor");
 
   /** Values of {@code hwc.compress.weight-rounding}: round-to-nearest, or {@link GptqRounding}. */
   public static final List<String> WEIGHT_ROUNDINGS = List.of("nearest", "gptq");
@@ -74,6 +78,22 @@ public record CompressionSettings(List<String> algorithms, double minRatio, doub
     }
   }
 
+  /** {@code depthwise-scales}: whether depthwise layers get one scale per channel. */
+  private static boolean depthwisePerChannel(Config c) {
+    String v = c.getString("depthwise-scales");
+    if (!DEPTHWISE_SCALES.contains(v))
+      throw new IllegalArgumentException("hwc.compress.depthwise-scales must be " + String.join(" or ", DEPTHWISE_SCALES) + ", was '" + v + "'");
+    return v.equals("per-channel");
+  }
+
+  /**
+   * Whether a layer's weights are quantized with one scale per output channel: every layer's with
+   * {@code per-channel-weights}, a depthwise layer's also with {@code depthwise-scales = per-channel}.
+   */
+  public boolean perChannelWeights(LayerKind kind) {
+    return perChannelWeights || depthwisePerChannel && kind == LayerKind.DEPTHWISE_CONV;
+  }
+
   /** Calibration images the equalization scales are measured on: the first of the {@link #calibrationImages}. */
   public int equalizationImagesUsed() {
     return Math.min(equalizationImages, calibrationImages);
@@ -90,13 +110,13 @@ public record CompressionSettings(List<String> algorithms, double minRatio, doub
         c.getBoolean("pin-first-last-8bit"), c.getBoolean("per-channel-weights"), c.getInt("clip-below-bits"),
         c.getString("weight-rounding"), c.getString("reconstruction-inputs"), c.getString("activation-range"), c.getDouble("activation-percentile"),
         c.getInt("calibration.images"), c.getInt("calibration.points-per-map"), c.getDouble("calibration.ridge"),
-        c.getLong("calibration.seed"), c.getBoolean("batchnorm-recalibration"), equalization(c), equalizationImages(c));
+        c.getLong("calibration.seed"), c.getBoolean("batchnorm-recalibration"), equalization(c), equalizationImages(c), depthwisePerChannel(c));
   }
 
   /** The shipped defaults (same values as conf/compress.conf), for tests and embedding. */
   public static CompressionSettings defaults() {
     return new CompressionSettings(Pruners.known().stream().filter(n -> !n.equals(Pruners.NONE)).toList(), 0, 0.8, 2, 8,
-        true, false, 9, "nearest", "compressed", "max", 99.99, 512, 40, 1e-4, 7, true, 0.5, 256);
+        true, false, 9, "nearest", "compressed", "max", 99.99, 512, 40, 1e-4, 7, true, 0.5, 256, true);
   }
 
   public CompressionSettings withPinFirstLast8Bit(boolean pin) {
@@ -131,6 +151,10 @@ public record CompressionSettings(List<String> algorithms, double minRatio, doub
     return with(b -> b.equalizationImages = images);
   }
 
+  public CompressionSettings withDepthwisePerChannel(boolean perChannel) {
+    return with(b -> b.depthwisePerChannel = perChannel);
+  }
+
   /** A copy with the values {@code change} sets on a {@link Copy} of these (validated as any other). */
   private CompressionSettings with(Consumer<Copy> change) {
     Copy c = new Copy(this);
@@ -145,7 +169,7 @@ public record CompressionSettings(List<String> algorithms, double minRatio, doub
     private final int minBits, maxBits, clipBelowBits, pointsPerMap;
     private final String activationRange;
     private final long seed;
-    boolean pinFirstLast8Bit, perChannelWeights, batchNormRecalibration;
+    boolean pinFirstLast8Bit, perChannelWeights, batchNormRecalibration, depthwisePerChannel;
     String weightRounding, reconstructionInputs;
     int calibrationImages, equalizationImages;
     double activationEqualization;
@@ -157,12 +181,13 @@ public record CompressionSettings(List<String> algorithms, double minRatio, doub
       activationPercentile = s.activationPercentile; calibrationImages = s.calibrationImages; pointsPerMap = s.pointsPerMap;
       ridge = s.ridge; seed = s.seed; batchNormRecalibration = s.batchNormRecalibration;
       activationEqualization = s.activationEqualization; equalizationImages = s.equalizationImages;
+      depthwisePerChannel = s.depthwisePerChannel;
     }
 
     CompressionSettings build() {
       return new CompressionSettings(algorithms, minRatio, maxRatio, minBits, maxBits, pinFirstLast8Bit, perChannelWeights,
           clipBelowBits, weightRounding, reconstructionInputs, activationRange, activationPercentile, calibrationImages,
-          pointsPerMap, ridge, seed, batchNormRecalibration, activationEqualization, equalizationImages);
+          pointsPerMap, ridge, seed, batchNormRecalibration, activationEqualization, equalizationImages, depthwisePerChannel);
     }
   }
 

@@ -571,8 +571,8 @@ public final class Compressor {
         LayerDecision d = decisions.get(name);
         long[] s = coarseShape(l);
         return settings.weightRounding().equals("gptq")
-            ? GptqRounding.quantize(w.get(name), rowGroups(l), d.weightBits(), settings.perChannelWeights(), settings.clipBelowBits())
-            : Quantizer.quantizeWeights(w.get(name), (int) s[0], d.weightBits(), settings.perChannelWeights(), settings.clipBelowBits());
+            ? GptqRounding.quantize(w.get(name), rowGroups(l), d.weightBits(), settings.perChannelWeights(l.kind()), settings.clipBelowBits())
+            : Quantizer.quantizeWeights(w.get(name), (int) s[0], d.weightBits(), settings.perChannelWeights(l.kind()), settings.clipBelowBits());
       });
     }
 

@@ -32,10 +32,11 @@ public final class PlanInstaller {
    * {@code settings.equalizationImagesUsed()} of those images: the same function).
    */
   public static PlanInstaller of(Network base, Dataset calibration, CompressionSettings settings, int batchSize) {
-    if (settings.activationEqualization() > 0 && ActivationEqualization.appliesTo(base)) {
+    if (ActivationEqualization.appliesTo(base, settings.activationEqualization(), settings.depthwisePerChannel())) {
       // every form below is built on the equalized network: the same function, other activation ranges
       Calibration first = Calibration.collect(ExecutableNetwork.withActivationQuantization(base), calibration, settings.equalizationImagesUsed(), batchSize);
-      base = ActivationEqualization.apply(base, ActivationEqualization.scales(base, first, settings.activationEqualization()));
+      base = ActivationEqualization.apply(base,
+          ActivationEqualization.scales(base, first, settings.activationEqualization(), settings.depthwisePerChannel()));
     }
     ExecutableNetwork exec = ExecutableNetwork.withActivationQuantization(base);
     Compressor compressor = new Compressor(ModelGraph.of(base), base.params(),

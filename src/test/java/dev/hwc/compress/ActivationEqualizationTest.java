@@ -89,10 +89,50 @@ class ActivationEqualizationTest {
     }
   }
 
+  /** input 1×1×1 → conv a (1→2, 1×1) → bn → relu → depthwise d (2 channels, 1×1) → flatten → dense. */
+  private static Network depthwise(float[] dWeights) {
+    List<Node> nodes = List.of(
+        new Node.Input("input", 1, 1, 1),
+        new Node.Conv2d("a", "input", 1, 2, 1, 1, 1, 0, 1, false),
+        new Node.BatchNorm("bn", "a", 2, 1e-5),
+        new Node.Activation("relu", "bn", Node.Activation.Kind.RELU),
+        new Node.Conv2d("d", "relu", 2, 2, 1, 1, 1, 0, 2, false),
+        new Node.Flatten("f", "d"),
+        new Node.Dense("fc", "f", 2, 1, false));
+    Map<String, INDArray> p = Map.of(
+        "a/W", arr(new float[]{1, 1}, 2, 1, 1, 1),
+        "bn/gamma", arr(new float[]{1, 1}, 2), "bn/beta", arr(new float[]{0.5f, -0.25f}, 2),
+        "bn/mean", arr(new float[]{0, 0}, 2), "bn/var", arr(new float[]{1, 1}, 2),
+        "d/W", arr(dWeights, 2, 1, 1, 1),
+        "fc/W", arr(new float[]{1, 1}, 2, 1));
+    return new Network(nodes, p, ModelMetadata.untrained("depthwise", 0));
+  }
+
+  @Test void aDepthwiseLayerPerChannelTakesItsChannelsLargestInputsAsScales() {
+    Network net = depthwise(new float[]{1, -4});
+    // d's input: channel 0 reaches 4, channel 1 reaches 0.5; d's weights on them |1| and |-4|
+    Calibration cal = new Calibration(Map.of("d", arr(new float[]{4, 0, 2, 0.5f}, 2, 2, 1, 1)));
+    // per channel: s_c = a_c whatever the weights and alpha (0 = no other layer), so both channels reach 1
+    List<ActivationEqualization.Scales> s = ActivationEqualization.scales(net, cal, 0, true);
+    assertEquals(List.of("d"), s.stream().map(ActivationEqualization.Scales::layer).toList());
+    assertArrayEquals(new double[]{4, 0.5}, s.get(0).s(), 1e-12);
+    Network eq = ActivationEqualization.apply(net, s);
+    assertArrayEquals(new float[]{0.25f, 2f}, eq.params().get("bn/gamma").toFloatVector(), 1e-7f);
+    assertArrayEquals(new float[]{4f, -2f}, eq.params().get("d/W").reshape(2).toFloatVector(), 1e-7f);
+    // per tensor: SmoothQuant's alpha, as on any other layer: sqrt(4 / 1) = 2, sqrt(0.5 / 4)
+    assertArrayEquals(new double[]{2, Math.sqrt(0.125)}, ActivationEqualization.scales(net, cal, 0.5, false).get(0).s(), 1e-12);
+    assertEquals(List.of(), ActivationEqualization.scales(net, cal, 0, false));
+    assertTrue(ActivationEqualization.appliesTo(net, 0, true));
+    assertTrue(!ActivationEqualization.appliesTo(net, 0, false));
+    // a network without a depthwise layer has nothing to rescale per channel alone
+    assertTrue(!ActivationEqualization.appliesTo(twoChannels(new float[]{1, 1}), 0, true));
+    assertTrue(ActivationEqualization.appliesTo(twoChannels(new float[]{1, 1}), 0.5, true));
+  }
+
   @Test void aPlanInstallerWithTheSettingEvaluatesTheEqualizedNetwork() {
     Network net = ReferenceArchitectures.create("mobilenet-small", 5);
     var data = ExecutableCompressionTest.randomImages(32, 11);
-    PlanInstaller off = PlanInstaller.of(net, data, CompressionSettings.defaults().withActivationEqualization(0), 16);
+    PlanInstaller off = PlanInstaller.of(net, data, CompressionSettings.defaults().withActivationEqualization(0).withDepthwisePerChannel(false), 16);
     PlanInstaller on = PlanInstaller.of(net, data, CompressionSettings.defaults().withActivationEqualization(0.5), 16);
     // the stem's BatchNorm carries dw1's scales: other parameters, the same function
     assertTrue(!on.exec().param("stem_bn/gamma").equals(off.exec().param("stem_bn/gamma")));
@@ -133,5 +173,7 @@ class ActivationEqualizationTest {
     assertEquals("hwc.compress.activation-equalization must be off or an alpha in (0, 1), was 'on'", e.getMessage());
     e = assertThrows(IllegalArgumentException.class, () -> ActivationEqualization.scales(twoChannels(new float[]{1, 1}), new Calibration(Map.of()), 1.0));
     assertEquals("activation equalization alpha must be in (0, 1), was 1.0", e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> ActivationEqualization.scales(twoChannels(new float[]{1, 1}), new Calibration(Map.of()), 1.0, true));
+    assertEquals("activation equalization alpha must be in [0, 1), was 1.0", e.getMessage());
   }
 }

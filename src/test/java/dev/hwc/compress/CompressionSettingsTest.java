@@ -2,6 +2,7 @@ package dev.hwc.compress;
 
 import com.typesafe.config.ConfigFactory;
 import dev.hwc.cli.HwcConfig;
+import dev.hwc.model.LayerKind;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -28,8 +29,17 @@ class CompressionSettingsTest {
     assertEquals(d, changed.withPinFirstLast8Bit(true).withBatchNormRecalibration(true).withCalibrationImages(512)
         .withPerChannelWeights(false).withWeightRounding("nearest").withReconstructionInputs("compressed")
         .withActivationEqualization(0.5).withEqualizationImages(256));
+    assertEquals(false, d.withDepthwisePerChannel(false).depthwisePerChannel());
     var e = assertThrows(IllegalArgumentException.class, () -> d.withCalibrationImages(0));
     assertEquals("hwc.compress.calibration.images must be >= 1, was 0", e.getMessage());
+  }
+
+  @Test void depthwiseLayersGetPerChannelWeightsAloneOrWithEveryLayer() {
+    CompressionSettings d = CompressionSettings.defaults();
+    assertEquals(List.of(true, false, false, false), List.of(d.perChannelWeights(LayerKind.DEPTHWISE_CONV),
+        d.perChannelWeights(LayerKind.CONV), d.perChannelWeights(LayerKind.DENSE), d.withDepthwisePerChannel(false).perChannelWeights(LayerKind.DEPTHWISE_CONV)));
+    assertEquals(List.of(true, true), List.of(d.withDepthwisePerChannel(false).withPerChannelWeights(true).perChannelWeights(LayerKind.DEPTHWISE_CONV),
+        d.withPerChannelWeights(true).perChannelWeights(LayerKind.CONV)));
   }
 
   @Test void badSettingsNameTheKey() {
@@ -42,6 +52,8 @@ class CompressionSettingsTest {
         "hwc.compress.weight-rounding must be nearest or gptq, was 'stochastic'");
     assertRejected("hwc.compress.reconstruction-inputs = upstream",
         "hwc.compress.reconstruction-inputs must be base or compressed, was 'upstream'");
+    assertRejected("hwc.compress.depthwise-scales = per-layer",
+        "hwc.compress.depthwise-scales must be per-channel or per-tensor, was 'per-layer'");
     assertRejected("hwc.compress.calibration.equalization-images = some",
         "hwc.compress.calibration.equalization-images must be a count or all, was 'some'");
     assertRejected("hwc.compress.calibration.equalization-images = 0",

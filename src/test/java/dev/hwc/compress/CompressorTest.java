@@ -94,6 +94,31 @@ class CompressorTest {
         perLayer.apply(plan).thinnedParams().get("block2_conv1/W").data().asFloat()));
   }
 
+  @Test void depthwiseWeightsPerChannelHaveAGridPerChannelAndTheOtherLayersKeepTheirs() {
+    TestNetworks net = TestNetworks.create("mobilenet-small", 4);
+    ModelGraph graph = ModelGraph.of(net.nodes);
+    Calibration cal = new Calibration(EagerForward.layerInputs(net.nodes, net.params, TestNetworks.images(16, 1)));
+    List<CompressionPlan.LayerPlan> layers = new ArrayList<>();
+    for (var l : graph.layers()) layers.add(new CompressionPlan.LayerPlan(l.name(), new LayerDecision(0, "none", 4, 8)));
+    CompressionPlan plan = new CompressionPlan(layers);
+    Map<String, INDArray> perChannel = new Compressor(graph, net.params, cal, BASE_INPUTS).apply(plan).thinnedParams();
+    Map<String, INDArray> perTensor = new Compressor(graph, net.params, cal, BASE_INPUTS.withDepthwisePerChannel(false)).apply(plan).thinnedParams();
+    float[] pc = perChannel.get("dw2/W").data().asFloat(), pt = perTensor.get("dw2/W").data().asFloat();
+    int channels = (int) perChannel.get("dw2/W").size(0), k = pc.length / channels;
+    // 4-bit symmetric: at most 7 magnitudes on one grid; one grid per channel has more across the layer, <= 7 in each
+    assertTrue(magnitudes(pt, 0, pt.length) <= 7, "per tensor: one grid");
+    assertTrue(magnitudes(pc, 0, pc.length) > 7, "per channel: a grid per channel");
+    for (int c = 0; c < channels; c++) assertTrue(magnitudes(pc, c * k, (c + 1) * k) <= 7, "channel " + c);
+    // the pointwise layers are not depthwise: the same weights either way
+    assertArrayEquals(perTensor.get("pw2/W").data().asFloat(), perChannel.get("pw2/W").data().asFloat());
+  }
+
+  private static int magnitudes(float[] w, int from, int to) {
+    java.util.Set<Float> m = new java.util.HashSet<>();
+    for (int i = from; i < to; i++) if (w[i] != 0) m.add(Math.abs(w[i]));
+    return m.size();
+  }
+
   @Test void samePlanGivesIdenticalWeights() {
     Fixture f = fixture("resnet-small");
     CompressionPlan plan = mixedPlan(f.graph(), 2);
