@@ -27,21 +27,31 @@ class ActivationEqualizationTest {
 
   /** input 1×1×1 → conv a (1→2, 1×1) → bn → relu → conv b (2→1, 1×1) → flatten → dense. */
   private static Network twoChannels(float[] bWeights) {
+    return behindBatchNorm(new Node.Conv2d("b", "relu", 2, 1, 1, 1, 1, 0, 1, false), arr(bWeights, 1, 2, 1, 1));
+  }
+
+  /** input 1×1×1 → conv a (1→2, 1×1) → bn → relu → depthwise d (2 channels, 1×1) → flatten → dense. */
+  private static Network depthwise(float[] dWeights) {
+    return behindBatchNorm(new Node.Conv2d("d", "relu", 2, 2, 1, 1, 1, 0, 2, false), arr(dWeights, 2, 1, 1, 1));
+  }
+
+  /** input 1×1×1 → conv a (1→2, 1×1) → bn → relu → {@code layer} with weights {@code w} → flatten → dense. */
+  private static Network behindBatchNorm(Node.Conv2d layer, INDArray w) {
     List<Node> nodes = List.of(
         new Node.Input("input", 1, 1, 1),
         new Node.Conv2d("a", "input", 1, 2, 1, 1, 1, 0, 1, false),
         new Node.BatchNorm("bn", "a", 2, 1e-5),
         new Node.Activation("relu", "bn", Node.Activation.Kind.RELU),
-        new Node.Conv2d("b", "relu", 2, 1, 1, 1, 1, 0, 1, false),
-        new Node.Flatten("f", "b"),
-        new Node.Dense("fc", "f", 1, 1, false));
+        layer,
+        new Node.Flatten("f", layer.name()),
+        new Node.Dense("fc", "f", layer.outChannels(), 1, false));
     Map<String, INDArray> p = Map.of(
         "a/W", arr(new float[]{1, 1}, 2, 1, 1, 1),
         "bn/gamma", arr(new float[]{1, 1}, 2), "bn/beta", arr(new float[]{0.5f, -0.25f}, 2),
         "bn/mean", arr(new float[]{0, 0}, 2), "bn/var", arr(new float[]{1, 1}, 2),
-        "b/W", arr(bWeights, 1, 2, 1, 1),
-        "fc/W", arr(new float[]{1}, 1, 1));
-    return new Network(nodes, p, ModelMetadata.untrained("two-channels", 0));
+        layer.name() + "/W", w,
+        "fc/W", Nd4j.ones(DataType.FLOAT, layer.outChannels(), 1));
+    return new Network(nodes, p, ModelMetadata.untrained(layer.name(), 0));
   }
 
   @Test void theScalesAreSmoothQuantsAndMoveIntoTheBatchNormAndTheWeights() {
@@ -87,25 +97,6 @@ class ActivationEqualizationTest {
       double scale = Math.max(1, y.amaxNumber().doubleValue());
       assertTrue(y.sub(y2).amaxNumber().doubleValue() <= 1e-4 * scale, e.getKey() + ": " + y + " vs " + y2);
     }
-  }
-
-  /** input 1×1×1 → conv a (1→2, 1×1) → bn → relu → depthwise d (2 channels, 1×1) → flatten → dense. */
-  private static Network depthwise(float[] dWeights) {
-    List<Node> nodes = List.of(
-        new Node.Input("input", 1, 1, 1),
-        new Node.Conv2d("a", "input", 1, 2, 1, 1, 1, 0, 1, false),
-        new Node.BatchNorm("bn", "a", 2, 1e-5),
-        new Node.Activation("relu", "bn", Node.Activation.Kind.RELU),
-        new Node.Conv2d("d", "relu", 2, 2, 1, 1, 1, 0, 2, false),
-        new Node.Flatten("f", "d"),
-        new Node.Dense("fc", "f", 2, 1, false));
-    Map<String, INDArray> p = Map.of(
-        "a/W", arr(new float[]{1, 1}, 2, 1, 1, 1),
-        "bn/gamma", arr(new float[]{1, 1}, 2), "bn/beta", arr(new float[]{0.5f, -0.25f}, 2),
-        "bn/mean", arr(new float[]{0, 0}, 2), "bn/var", arr(new float[]{1, 1}, 2),
-        "d/W", arr(dWeights, 2, 1, 1, 1),
-        "fc/W", arr(new float[]{1, 1}, 2, 1));
-    return new Network(nodes, p, ModelMetadata.untrained("depthwise", 0));
   }
 
   @Test void aDepthwiseLayerPerChannelTakesItsChannelsLargestInputsAsScales() {
