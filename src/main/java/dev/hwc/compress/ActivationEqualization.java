@@ -65,12 +65,10 @@ public final class ActivationEqualization {
     return out;
   }
 
-  /** Whether any layer of {@code net} can be equalized (none in a network without BatchNorm, e.g. lenet5). */
-  public static boolean appliesTo(Network net) {
-    return !equalizable(net).isEmpty();
-  }
-
-  /** Whether {@link #scales(Network, Calibration, double, boolean)} with these settings rescales any layer of {@code net}. */
+  /**
+   * Whether {@link #scales(Network, Calibration, double, boolean)} with these settings rescales any layer of {@code net}
+   * (none in a network without BatchNorm, e.g. lenet5).
+   */
   public static boolean appliesTo(Network net, double alpha, boolean depthwisePerChannel) {
     return equalizable(net).keySet().stream().anyMatch(n -> alpha > 0 || depthwisePerChannel && isDepthwise(n));
   }

@@ -89,7 +89,7 @@ class ActivationEqualizationTest {
       for (var shape : net.layerShapes()) inputs.put(shape.name(), acts.get(net.node(shape.name()).inputs().get(0)));
       List<ActivationEqualization.Scales> s = ActivationEqualization.scales(net, new Calibration(inputs), 0.5);
       assertEquals(e.getValue(), s.stream().map(ActivationEqualization.Scales::layer).toList(), e.getKey());
-      assertTrue(ActivationEqualization.appliesTo(net));
+      assertTrue(ActivationEqualization.appliesTo(net, 0.5, false));
       assertTrue(s.stream().anyMatch(sc -> java.util.Arrays.stream(sc.s()).anyMatch(v -> Math.abs(v - 1) > 0.1)), e.getKey() + ": some scale moves");
       Network eq = ActivationEqualization.apply(net, s);
       String out = net.nodes().get(net.nodes().size() - 1).name();
@@ -145,7 +145,7 @@ class ActivationEqualizationTest {
 
   @Test void aNetworkWithoutBatchNormHasNothingToEqualize() {
     Network lenet = ReferenceArchitectures.lenet5(1);
-    assertTrue(!ActivationEqualization.appliesTo(lenet));
+    assertTrue(!ActivationEqualization.appliesTo(lenet, 0.5, true));
     // an empty calibration: reading any layer's input would throw
     assertEquals(List.of(), ActivationEqualization.scales(lenet, new Calibration(Map.of()), 0.5));
   }
