@@ -28,7 +28,8 @@ public final class PlanInstaller {
   /**
    * Calibrates on the first {@code settings.calibrationImages()} images of {@code calibration} (batches of at most
    * {@code batchSize}); {@link #exec()} is left holding the unmodified base model (with
-   * {@code hwc.compress.activation-equalization}, its {@link ActivationEqualization}, whose scales come from the first
+   * {@code hwc.compress.activation-equalization} or {@code depthwise-scales = per-channel}, its
+   * {@link ActivationEqualization}, whose scales come from the first
    * {@code settings.equalizationImagesUsed()} of those images: the same function).
    */
   public static PlanInstaller of(Network base, Dataset calibration, CompressionSettings settings, int batchSize) {
