@@ -74,7 +74,7 @@ public final class ActivationEqualization {
   }
 
   private static boolean isDepthwise(Node n) {
-    return n instanceof Node.Conv2d c && c.groups() > 1;
+    return n instanceof Node.Conv2d c && c.depthwise();
   }
 
   /** The layers that can be equalized, in node order, each with the BatchNorm behind its input. */
@@ -82,7 +82,7 @@ public final class ActivationEqualization {
     Map<Node, String> out = new LinkedHashMap<>();
     for (Node n : net.nodes()) {
       String input;
-      if (n instanceof Node.Conv2d c && (c.groups() == 1 || c.groups() == c.inChannels() && c.outChannels() == c.inChannels())) input = c.input();
+      if (n instanceof Node.Conv2d c && (c.groups() == 1 || c.depthwise())) input = c.input();
       else if (n instanceof Node.Dense d) input = d.input();
       else continue;
       String bn = batchNormBehind(net, input);
