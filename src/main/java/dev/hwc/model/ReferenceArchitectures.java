@@ -20,19 +20,40 @@ public final class ReferenceArchitectures {
 
   private ReferenceArchitectures() {}
 
+  /** How a new network's parameters are drawn. Weights are He-normal (std sqrt(2 / fan-in)) either way. */
+  public enum Init {
+    /** For training: zero biases, BatchNorm at gamma 1, beta 0, mean 0, var 1. */
+    TRAINING,
+    /**
+     * For tests of what works on a trained network (compression, folding, recalibration): biases N(0, 0.05²),
+     * BatchNorm gamma in [0.5, 1.5], beta in [-0.2, 0.2], mean in [-0.1, 0.1], var in [0.5, 2], so that no biases or
+     * normalisation is an identity that a wrong computation could hide behind.
+     */
+    RANDOM_STATISTICS
+  }
+
   public static Network create(String architecture, long seed) {
-    return switch (architecture) {
-      case "lenet5" -> lenet5(seed);
-      case "vgg-small" -> vggSmall(seed);
-      case "resnet-small" -> resnetSmall(seed);
-      case "mobilenet-small" -> mobilenetSmall(seed);
+    return create(architecture, seed, Init.TRAINING);
+  }
+
+  public static Network create(String architecture, long seed, Init init) {
+    Builder b = new Builder(architecture, seed, init);
+    switch (architecture) {
+      case "lenet5" -> lenet5(b);
+      case "vgg-small" -> vggSmall(b);
+      case "resnet-small" -> resnetSmall(b);
+      case "mobilenet-small" -> mobilenetSmall(b);
       default -> throw new IllegalArgumentException("unknown architecture '" + architecture + "' (known: " + String.join(", ", NAMES) + ")");
-    };
+    }
+    return b.build();
   }
 
   /** LeNet-5: conv5×5×6 (pad 2) → pool → conv5×5×16 → pool → 120 → 84 → 10, ReLU, max-pooling. */
   public static Network lenet5(long seed) {
-    Builder b = new Builder("lenet5", seed);
+    return create("lenet5", seed);
+  }
+
+  private static void lenet5(Builder b) {
     String x = b.conv("conv1", "input", 1, 6, 5, 1, 2, true);
     x = b.relu("relu1", x);
     x = b.maxPool("pool1", x);
@@ -45,12 +66,14 @@ public final class ReferenceArchitectures {
     x = b.dense("fc2", x, 120, 84);
     x = b.relu("relu4", x);
     b.dense("fc3", x, 84, 10);
-    return b.build();
   }
 
   /** VGG-style: (conv3×3+BN+ReLU)×2 per stage, widths 12-24-48, max-pool after each stage, dense 432 → 10. */
   public static Network vggSmall(long seed) {
-    Builder b = new Builder("vgg-small", seed);
+    return create("vgg-small", seed);
+  }
+
+  private static void vggSmall(Builder b) {
     int[] widths = {12, 24, 48};
     String x = "input";
     int c = 1;
@@ -64,7 +87,6 @@ public final class ReferenceArchitectures {
     }
     x = b.flatten("flatten", x);
     b.dense("fc", x, c * 3 * 3, 10);
-    return b.build();
   }
 
   /**
@@ -72,14 +94,16 @@ public final class ReferenceArchitectures {
    * 1×1 stride-2 projection shortcuts), global average pooling, dense 32 → 10.
    */
   public static Network resnetSmall(long seed) {
-    Builder b = new Builder("resnet-small", seed);
+    return create("resnet-small", seed);
+  }
+
+  private static void resnetSmall(Builder b) {
     String x = b.convBnRelu("stem", "input", 1, 8, 3, 1, 1);
     x = b.basicBlock("block1", x, 8, 8, 1);
     x = b.basicBlock("block2", x, 8, 16, 2);
     x = b.basicBlock("block3", x, 16, 32, 2);
     x = b.gap("gap", x);
     b.dense("fc", x, 32, 10);
-    return b.build();
   }
 
   /**
@@ -89,7 +113,10 @@ public final class ReferenceArchitectures {
    * at 28×28 took ~6 CPU-minutes per epoch).
    */
   public static Network mobilenetSmall(long seed) {
-    Builder b = new Builder("mobilenet-small", seed);
+    return create("mobilenet-small", seed);
+  }
+
+  private static void mobilenetSmall(Builder b) {
     String x = b.convBnRelu("stem", "input", 1, 16, 3, 2, 1);
     int[][] blocks = {{16, 32, 1}, {32, 64, 2}, {64, 128, 1}};
     for (int i = 0; i < blocks.length; i++) {
@@ -99,20 +126,25 @@ public final class ReferenceArchitectures {
     }
     x = b.gap("gap", x);
     b.dense("fc", x, 128, 10);
-    return b.build();
   }
 
-  /** Appends nodes and He-initialised parameters; BatchNorm starts at gamma 1, beta 0, mean 0, var 1. */
+  /** Appends nodes and parameters drawn as {@link Init} says, in node order from one seeded generator. */
   static final class Builder {
     private final String architecture;
     private final long seed;
+    private final Init init;
     private final Random rng;
     private final List<Node> nodes = new ArrayList<>();
     private final Map<String, INDArray> params = new LinkedHashMap<>();
 
     Builder(String architecture, long seed) {
+      this(architecture, seed, Init.TRAINING);
+    }
+
+    Builder(String architecture, long seed, Init init) {
       this.architecture = architecture;
       this.seed = seed;
+      this.init = init;
       this.rng = new Random(seed);
       nodes.add(new Node.Input("input", 1, 28, 28));
     }
@@ -120,7 +152,7 @@ public final class ReferenceArchitectures {
     String conv(String name, String in, int cin, int cout, int k, int stride, int pad, boolean bias) {
       nodes.add(new Node.Conv2d(name, in, cin, cout, k, k, stride, pad, 1, bias));
       params.put(name + "/W", he(cin * k * k, cout, cin, k, k));
-      if (bias) params.put(name + "/b", Nd4j.zeros(DataType.FLOAT, cout));
+      if (bias) params.put(name + "/b", bias(cout));
       return name;
     }
 
@@ -133,16 +165,16 @@ public final class ReferenceArchitectures {
     String dense(String name, String in, int fin, int fout) {
       nodes.add(new Node.Dense(name, in, fin, fout, true));
       params.put(name + "/W", he(fin, fin, fout));
-      params.put(name + "/b", Nd4j.zeros(DataType.FLOAT, fout));
+      params.put(name + "/b", bias(fout));
       return name;
     }
 
     String bn(String name, String in, int c) {
       nodes.add(new Node.BatchNorm(name, in, c, 1e-5));
-      params.put(name + "/gamma", Nd4j.ones(DataType.FLOAT, c));
-      params.put(name + "/beta", Nd4j.zeros(DataType.FLOAT, c));
-      params.put(name + "/mean", Nd4j.zeros(DataType.FLOAT, c));
-      params.put(name + "/var", Nd4j.ones(DataType.FLOAT, c));
+      params.put(name + "/gamma", statistic(c, 1, 0.5, 1.5));
+      params.put(name + "/beta", statistic(c, 0, -0.2, 0.2));
+      params.put(name + "/mean", statistic(c, 0, -0.1, 0.1));
+      params.put(name + "/var", statistic(c, 1, 0.5, 2.0));
       return name;
     }
 
@@ -190,6 +222,21 @@ public final class ReferenceArchitectures {
       }
       nodes.add(new Node.Add(name + "_add", List.of(main, shortcut)));
       return relu(name + "_relu", name + "_add");
+    }
+
+    private INDArray bias(int n) {
+      if (init == Init.TRAINING) return Nd4j.zeros(DataType.FLOAT, n);
+      float[] v = new float[n];
+      for (int i = 0; i < n; i++) v[i] = (float) (rng.nextGaussian() * 0.05);
+      return Nd4j.create(v, new long[]{n}, 'c');
+    }
+
+    /** A BatchNorm parameter: {@code start} for training, uniform in [lo, hi) for {@link Init#RANDOM_STATISTICS}. */
+    private INDArray statistic(int n, double start, double lo, double hi) {
+      if (init == Init.TRAINING) return Nd4j.zeros(DataType.FLOAT, n).addi(start);
+      float[] v = new float[n];
+      for (int i = 0; i < n; i++) v[i] = (float) (lo + rng.nextDouble() * (hi - lo));
+      return Nd4j.create(v, new long[]{n}, 'c');
     }
 
     /** He-normal draws, std = sqrt(2 / fanIn). */

@@ -27,10 +27,10 @@ class CompressedReconstructionTest {
   }
 
   /** The upstream inputs from the eager reference on {@code images}, recording each request. */
-  private static Compressor.UpstreamInputs eager(List<Pair<String, Integer>> asked, TestNetworks net, INDArray images) {
+  private static Compressor.UpstreamInputs eager(List<Pair<String, Integer>> asked, Network net, INDArray images) {
     return (layer, m) -> {
       asked.add(Pair.of(layer, m.activationQuant().size()));
-      return EagerForward.layerInputs(net.nodes, m.evaluationParams(), images, quant(m)).get(layer);
+      return EagerForward.layerInputs(net.nodes(), m.evaluationParams(), images, quant(m)).get(layer);
     };
   }
 
@@ -41,17 +41,17 @@ class CompressedReconstructionTest {
   }
 
   @Test void eachLayerIsFittedToTheNetworkCompressedUpToItWhereTheCalibrationHasSamplesEnough() {
-    TestNetworks net = TestNetworks.create("lenet5", 11);
-    ModelGraph g = ModelGraph.of(net.nodes);
+    Network net = TestNetworks.create("lenet5", 11);
+    ModelGraph g = ModelGraph.of(net.nodes());
     INDArray cal = TestNetworks.images(512, 1);
-    Calibration calibration = new Calibration(EagerForward.layerInputs(net.nodes, net.params, cal));
+    Calibration calibration = new Calibration(EagerForward.layerInputs(net.nodes(), net.params(), cal));
     CompressionPlan p = plan(g, i -> new LayerDecision(0.5, "Magnitude", 4, 4));
     List<Pair<String, Integer>> asked = new ArrayList<>();
-    CompressedModel m = new Compressor(g, net.params, calibration, COMPRESSED).apply(p, eager(asked, net, cal));
+    CompressedModel m = new Compressor(g, net.params(), calibration, COMPRESSED).apply(p, eager(asked, net, cal));
     // conv1 reads the images (no request); a later layer is asked for with the layers before it quantized; fc1 is
     // not (512 images, one sample each, for 400 inputs a row: fewer than 2 per input), fc2 (120) and fc3 (84) are
     assertEquals(List.of(Pair.of("conv2", 1), Pair.of("fc2", 3), Pair.of("fc3", 4)), asked);
-    CompressedModel base = new Compressor(g, net.params, calibration, CompressorTest.BASE_INPUTS).apply(p);
+    CompressedModel base = new Compressor(g, net.params(), calibration, CompressorTest.BASE_INPUTS).apply(p);
     assertEquals(base.thinnedParams().get("fc1/W"), m.thinnedParams().get("fc1/W"));
     assertNotEquals(base.thinnedParams().get("fc2/W"), m.thinnedParams().get("fc2/W"));
     // the refit keeps each pruner's zeros (and zeroes the weights of inputs that are 0 on every calibration image:
@@ -61,17 +61,17 @@ class CompressedReconstructionTest {
   }
 
   @Test void laterLayersTakeOverWhatAnEarlierPrunedLayerLost() {
-    TestNetworks net = TestNetworks.create("lenet5", 11);
-    ModelGraph g = ModelGraph.of(net.nodes);
+    Network net = TestNetworks.create("lenet5", 11);
+    ModelGraph g = ModelGraph.of(net.nodes());
     INDArray cal = TestNetworks.images(128, 1), held = TestNetworks.images(32, 2);
-    Calibration calibration = new Calibration(EagerForward.layerInputs(net.nodes, net.params, cal));
+    Calibration calibration = new Calibration(EagerForward.layerInputs(net.nodes(), net.params(), cal));
     // conv1 loses 60% of its weights; nothing else is pruned, everything at 8 bits
     CompressionPlan p = plan(g, i -> i == 0 ? new LayerDecision(0.6, "Magnitude", 8, 8) : new LayerDecision(0, "none", 8, 8));
-    CompressedModel base = new Compressor(g, net.params, calibration, CompressorTest.BASE_INPUTS).apply(p);
-    CompressedModel fitted = new Compressor(g, net.params, calibration, COMPRESSED).apply(p, eager(new ArrayList<>(), net, cal));
-    INDArray dense = EagerForward.output(net.nodes, net.params, held, Map.of());
-    double errBase = EagerForward.output(net.nodes, base.evaluationParams(), held, quant(base)).squaredDistance(dense);
-    double errFitted = EagerForward.output(net.nodes, fitted.evaluationParams(), held, quant(fitted)).squaredDistance(dense);
+    CompressedModel base = new Compressor(g, net.params(), calibration, CompressorTest.BASE_INPUTS).apply(p);
+    CompressedModel fitted = new Compressor(g, net.params(), calibration, COMPRESSED).apply(p, eager(new ArrayList<>(), net, cal));
+    INDArray dense = EagerForward.output(net.nodes(), net.params(), held, Map.of());
+    double errBase = EagerForward.output(net.nodes(), base.evaluationParams(), held, quant(base)).squaredDistance(dense);
+    double errFitted = EagerForward.output(net.nodes(), fitted.evaluationParams(), held, quant(fitted)).squaredDistance(dense);
     // on images the fit never saw, the logits' squared error to the dense network's at most half of base fitting's
     assertTrue(errFitted < 0.5 * errBase, "compressed-input fit " + errFitted + " vs base " + errBase);
   }

@@ -1,6 +1,7 @@
 package dev.hwc.compress;
 
 import dev.hwc.model.ModelGraph;
+import dev.hwc.model.Network;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -20,18 +21,18 @@ class CompressorTest {
   /** The shipped settings fitting to the base inputs: a compressor alone has no network for the compressed ones. */
   static final CompressionSettings BASE_INPUTS = CompressionSettings.defaults().withReconstructionInputs("base");
 
-  record Fixture(TestNetworks net, ModelGraph graph, Compressor compressor, INDArray images) {}
+  record Fixture(Network net, ModelGraph graph, Compressor compressor, INDArray images) {}
 
   static Fixture fixture(String arch) {
     return fixture(arch, BASE_INPUTS);
   }
 
   static Fixture fixture(String arch, CompressionSettings settings) {
-    TestNetworks net = TestNetworks.create(arch, 11);
-    ModelGraph graph = ModelGraph.of(net.nodes);
+    Network net = TestNetworks.create(arch, 11);
+    ModelGraph graph = ModelGraph.of(net.nodes());
     INDArray cal = TestNetworks.images(32, 1);
-    Calibration calibration = new Calibration(EagerForward.layerInputs(net.nodes, net.params, cal));
-    return new Fixture(net, graph, new Compressor(graph, net.params, calibration, settings), TestNetworks.images(16, 2));
+    Calibration calibration = new Calibration(EagerForward.layerInputs(net.nodes(), net.params(), cal));
+    return new Fixture(net, graph, new Compressor(graph, net.params(), calibration, settings), TestNetworks.images(16, 2));
   }
 
   /** Cycles through the seven algorithms, ratios 0.3–0.6 and bits 4–8, starting at {@code offset}. */
@@ -51,14 +52,14 @@ class CompressorTest {
       CompressedModel m = f.compressor().apply(mixedPlan(f.graph(), offset));
       Map<String, ActivationQuant> aq = new HashMap<>();
       for (ActivationQuant a : m.activationQuant()) aq.put(a.layer(), a);
-      INDArray eval = EagerForward.output(f.net().nodes, m.evaluationParams(), f.images(), aq);
+      INDArray eval = EagerForward.output(f.net().nodes(), m.evaluationParams(), f.images(), aq);
       INDArray thin = EagerForward.output(m.thinnedNodes(), m.thinnedParams(), f.images(), aq);
       double scale = Math.max(1, eval.amaxNumber().doubleValue());
       double diff = eval.sub(thin).amaxNumber().doubleValue();
       assertTrue(diff <= 1e-4 * scale, arch + " plan " + offset + ": max |eval - thinned| = " + diff + " (output scale " + scale + ")");
       // a removed channel is exactly 0 after its BatchNorm in the evaluation form
-      Map<String, INDArray> evalNodes = EagerForward.run(f.net().nodes, m.evaluationParams(), f.images(), aq);
-      for (var n : f.net().nodes)
+      Map<String, INDArray> evalNodes = EagerForward.run(f.net().nodes(), m.evaluationParams(), f.images(), aq);
+      for (var n : f.net().nodes())
         if (n instanceof dev.hwc.model.Node.BatchNorm bn && f.graph().isLayer(bn.input())) {
           int[] kept = m.keptOutputChannels().get(bn.input());
           java.util.Set<Integer> keptSet = new java.util.HashSet<>();
@@ -76,17 +77,17 @@ class CompressorTest {
   }
 
   @Test void perChannelWeightQuantizationKeepsBothFormsEqual() {
-    TestNetworks net = TestNetworks.create("resnet-small", 4);
-    ModelGraph graph = ModelGraph.of(net.nodes);
-    Calibration cal = new Calibration(EagerForward.layerInputs(net.nodes, net.params, TestNetworks.images(16, 1)));
-    Compressor perChannel = new Compressor(graph, net.params, cal, BASE_INPUTS.withPerChannelWeights(true));
-    Compressor perLayer = new Compressor(graph, net.params, cal, BASE_INPUTS);
+    Network net = TestNetworks.create("resnet-small", 4);
+    ModelGraph graph = ModelGraph.of(net.nodes());
+    Calibration cal = new Calibration(EagerForward.layerInputs(net.nodes(), net.params(), TestNetworks.images(16, 1)));
+    Compressor perChannel = new Compressor(graph, net.params(), cal, BASE_INPUTS.withPerChannelWeights(true));
+    Compressor perLayer = new Compressor(graph, net.params(), cal, BASE_INPUTS);
     CompressionPlan plan = mixedPlan(graph, 5);
     CompressedModel m = perChannel.apply(plan);
     Map<String, ActivationQuant> aq = new HashMap<>();
     for (ActivationQuant a : m.activationQuant()) aq.put(a.layer(), a);
     INDArray x = TestNetworks.images(8, 2);
-    INDArray eval = EagerForward.output(net.nodes, m.evaluationParams(), x, aq);
+    INDArray eval = EagerForward.output(net.nodes(), m.evaluationParams(), x, aq);
     INDArray thin = EagerForward.output(m.thinnedNodes(), m.thinnedParams(), x, aq);
     assertTrue(eval.sub(thin).amaxNumber().doubleValue() <= 1e-4 * Math.max(1, eval.amaxNumber().doubleValue()));
     // per-channel scales give different weights than one scale per layer
@@ -95,14 +96,14 @@ class CompressorTest {
   }
 
   @Test void depthwiseWeightsPerChannelHaveAGridPerChannelAndTheOtherLayersKeepTheirs() {
-    TestNetworks net = TestNetworks.create("mobilenet-small", 4);
-    ModelGraph graph = ModelGraph.of(net.nodes);
-    Calibration cal = new Calibration(EagerForward.layerInputs(net.nodes, net.params, TestNetworks.images(16, 1)));
+    Network net = TestNetworks.create("mobilenet-small", 4);
+    ModelGraph graph = ModelGraph.of(net.nodes());
+    Calibration cal = new Calibration(EagerForward.layerInputs(net.nodes(), net.params(), TestNetworks.images(16, 1)));
     List<CompressionPlan.LayerPlan> layers = new ArrayList<>();
     for (var l : graph.layers()) layers.add(new CompressionPlan.LayerPlan(l.name(), new LayerDecision(0, "none", 4, 8)));
     CompressionPlan plan = new CompressionPlan(layers);
-    Map<String, INDArray> perChannel = new Compressor(graph, net.params, cal, BASE_INPUTS).apply(plan).thinnedParams();
-    Map<String, INDArray> perTensor = new Compressor(graph, net.params, cal, BASE_INPUTS.withDepthwisePerChannel(false)).apply(plan).thinnedParams();
+    Map<String, INDArray> perChannel = new Compressor(graph, net.params(), cal, BASE_INPUTS).apply(plan).thinnedParams();
+    Map<String, INDArray> perTensor = new Compressor(graph, net.params(), cal, BASE_INPUTS.withDepthwisePerChannel(false)).apply(plan).thinnedParams();
     float[] pc = perChannel.get("dw2/W").data().asFloat(), pt = perTensor.get("dw2/W").data().asFloat();
     int channels = (int) perChannel.get("dw2/W").size(0), k = pc.length / channels;
     // 4-bit symmetric: at most 7 magnitudes on one grid; one grid per channel has more across the layer, <= 7 in each

@@ -75,4 +75,22 @@ class ReferenceArchitecturesTest {
     var e = assertThrows(IllegalArgumentException.class, () -> ReferenceArchitectures.create("alexnet", 1));
     assertEquals("unknown architecture 'alexnet' (known: lenet5, vgg-small, resnet-small, mobilenet-small)", e.getMessage());
   }
+
+  @Test
+  void trainingStartsAtIdentityNormalisationAndRandomStatisticsDrawsItInItsRanges() {
+    Network train = ReferenceArchitectures.create("resnet-small", 3);
+    Network random = ReferenceArchitectures.create("resnet-small", 3, ReferenceArchitectures.Init.RANDOM_STATISTICS);
+    assertEquals(train.nodes(), random.nodes());
+    // the first draw of both is the stem's weights, from the same generator
+    assertEquals(train.params().get("stem/W"), random.params().get("stem/W"));
+    assertEquals(Nd4j.ones(DataType.FLOAT, 8), train.params().get("stem_bn/gamma"));
+    assertEquals(Nd4j.zeros(DataType.FLOAT, 8), train.params().get("stem_bn/mean"));
+    assertEquals(Nd4j.zeros(DataType.FLOAT, 10), train.params().get("fc/b"));
+    float[] gamma = random.params().get("stem_bn/gamma").toFloatVector(), var = random.params().get("stem_bn/var").toFloatVector();
+    for (int c = 0; c < 8; c++) {
+      assertTrue(gamma[c] >= 0.5 && gamma[c] < 1.5, "gamma " + gamma[c]);
+      assertTrue(var[c] >= 0.5 && var[c] < 2.0, "var " + var[c]);
+    }
+    assertTrue(random.params().get("fc/b").amaxNumber().doubleValue() > 0, "biases drawn");
+  }
 }
