@@ -20,6 +20,7 @@ import dev.hwc.search.SearchStrategy;
 import dev.hwc.search.SearchSystem;
 import org.apache.pekko.actor.typed.ActorSystem;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -85,8 +86,7 @@ public final class BenchCompareCommand implements Callable<Integer> {
   @Option(names = "--hardware", description = "Accelerator file of new searches (default: the configured one).")
   Path hardware;
 
-  @Option(names = "--config", description = "A configuration file layered over conf/application.conf.")
-  Path config;
+  @Mixin ConfigOption config;
 
   @Option(names = "--json", description = "Print compare.json instead of the table.")
   boolean json;
@@ -96,7 +96,7 @@ public final class BenchCompareCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Config current = HwcConfig.load(config);
+    Config current = config.load();
     SearchSettings where = SearchSettings.from(current);
     int n = episodes != null ? episodes : where.episodes();
     if (n < 1) throw new IllegalArgumentException("--episodes must be at least 1, was " + n);
@@ -127,7 +127,7 @@ public final class BenchCompareCommand implements Callable<Integer> {
         List<String> a = new ArrayList<>(List.of("search", "--model", model.toString(), "--episodes", Integer.toString(n),
             "--seed", Long.toString(p.seed()), "--id", p.id(), "--strategy", p.strategy()));
         if (hardware != null) a.addAll(List.of("--hardware", hardware.toString()));
-        if (config != null) a.addAll(List.of("--config", config.toString()));
+        a.addAll(config.arguments());
         args = a.toArray(String[]::new);
       } else {
         checkMatches(s.started(), p, n, modelAbs, modelFingerprint,
@@ -139,7 +139,7 @@ public final class BenchCompareCommand implements Callable<Integer> {
         }
         o.printf("%s: interrupted at %d of %d episodes, resuming%n", tag, s.episodesDone(), n);
         List<String> a = new ArrayList<>(List.of("resume", p.id(), "--model", model.toString()));
-        if (config != null) a.addAll(List.of("--config", config.toString()));
+        a.addAll(config.arguments());
         args = a.toArray(String[]::new);
       }
       o.flush();
@@ -257,7 +257,7 @@ public final class BenchCompareCommand implements Callable<Integer> {
     if (out != null) cmd.append(" --out ").append(out);
     if (paretoTest != 24) cmd.append(" --pareto-test ").append(paretoTest);
     if (hardware != null) cmd.append(" --hardware ").append(hardware);
-    if (config != null) cmd.append(" --config ").append(config);
+    for (String arg : config.arguments()) cmd.append(' ').append(arg);
     return new StrategyComparison.Reproducibility(cmd.toString(), codeVersion(), first.modelPath(), first.modelFingerprint(),
         first.datasetFingerprint(), hw, testBase, first.baselineAccuracy(), first.baselineEnergy(), first.maxAccuracyLoss(),
         String.join(",", settingsHashes), settingsJson(first));

@@ -32,7 +32,7 @@ public final class BenchEarlyRejectionCommand implements Callable<Integer> {
   @Option(names = "--prune", split = ",", defaultValue = "0,0.3,0.6", description = "pruning fractions of the grid (default 0,0.3,0.6)") double[] prunes;
   @Option(names = "--bits", split = ",", defaultValue = "2,3,4,5,6,7,8", description = "bit-widths of the grid (default 2..8)") int[] bits;
   @Option(names = "--batch", description = "images per forward pass and per look (default hwc.model.eval-batch-size)") Integer batch;
-  @Option(names = "--config", description = "configuration file layered over conf/application.conf") Path config;
+  @Mixin ConfigOption config;
   @Option(names = "--json", description = "print as JSON") boolean json;
   @Mixin DataOptions data;
 
@@ -47,7 +47,7 @@ public final class BenchEarlyRejectionCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     for (int b : bits) if (b < 2 || b > 8) throw new IllegalArgumentException("--bits must be in [2, 8], was " + b);
     for (double p : prunes) if (!(p >= 0 && p < 1)) throw new IllegalArgumentException("--prune must be in [0, 1), was " + p);
-    Config cfg = HwcConfig.load(config);
+    Config cfg = config.load();
     EvaluationSettings es = EvaluationSettings.from(cfg);
     String key = "hwc.search.max-accuracy-loss";
     if (maxLoss == null && !cfg.hasPath(key)) throw new IllegalArgumentException("--max-loss is needed: " + key + " is not configured");

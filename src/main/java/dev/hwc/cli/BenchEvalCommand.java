@@ -51,7 +51,7 @@ public final class BenchEvalCommand implements Callable<Integer> {
   @Option(names = "--bits", defaultValue = "6", description = "candidate: uniform weight and activation bits (default 6)") int bits;
   @Option(names = "--prune", defaultValue = "0.3", description = "candidate: magnitude-pruned fraction of each layer's weights (default 0.3)") double prune;
   @Option(names = "--gemm", defaultValue = "1024", description = "GEMM size n of the n×n·n×n reference product (default 1024)") int gemmSize;
-  @Option(names = "--config", description = "configuration file layered over conf/application.conf") Path config;
+  @Mixin ConfigOption config;
   @Option(names = "--json", description = "print as JSON") boolean json;
   @Mixin DataOptions data;
 
@@ -69,7 +69,7 @@ public final class BenchEvalCommand implements Callable<Integer> {
     if (!(prune >= 0 && prune < 1)) throw new IllegalArgumentException("--prune must be in [0, 1), was " + prune);
     if (gemmSize < 1) throw new IllegalArgumentException("--gemm must be >= 1, was " + gemmSize);
     if (images != null && images < 1) throw new IllegalArgumentException("--images must be >= 1, was " + images);
-    Config cfg = HwcConfig.load(config);
+    Config cfg = config.load();
     int b = batch != null ? batch : cfg.getInt("hwc.model.eval-batch-size");
     if (b < 1) throw new IllegalArgumentException("--batch must be >= 1, was " + b);
     Network net = load(model);

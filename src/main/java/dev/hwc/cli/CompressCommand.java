@@ -55,7 +55,7 @@ public final class CompressCommand implements Callable<Integer> {
   @Option(names = "--model", required = true, description = "model zip") Path model;
   @ArgGroup(exclusive = true, multiplicity = "1") PlanSource source;
   @Option(names = "--out", required = true, paramLabel = "DIR", description = "output directory (created)") Path out;
-  @Option(names = "--config", description = "configuration file layered over conf/application.conf") Path config;
+  @Mixin ConfigOption config;
   @Option(names = "--hardware", paramLabel = "FILE", description = "hardware file for the energy figures (default hwc.energy.hardware)") Path hardware;
   @Option(names = "--json", description = "print the summary as JSON") boolean json;
   @Option(names = "--bench", paramLabel = "N", description = "also time N rounds of the search's fast path (apply the plan in place, "
@@ -80,7 +80,7 @@ public final class CompressCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Config cfg = HwcConfig.load(config);
+    Config cfg = config.load();
     CompressionSettings settings = CompressionSettings.from(cfg);
     int batch = cfg.getInt("hwc.model.eval-batch-size");
     ModelEnergy energyModel = energyModel(cfg);

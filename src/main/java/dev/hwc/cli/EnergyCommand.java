@@ -15,6 +15,7 @@ import dev.hwc.model.LayerKind;
 import dev.hwc.model.LayerShape;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
@@ -51,14 +52,14 @@ public final class EnergyCommand implements Callable<Integer> {
       description = "with --model: the same decision for every layer; R (pruning ratio) must be 0 (a pruned model's energy: hwc compress) (default: 0:none:B:B, B = baseline bits)")
   String uniform;
   @Option(names = "--hardware", paramLabel = "FILE", description = "hardware file (default hwc.energy.hardware)") Path hardware;
-  @Option(names = "--config", description = "configuration file layered over conf/application.conf") Path config;
+  @Mixin ConfigOption config;
   @Option(names = "--json", description = "print the result as JSON") boolean json;
 
   static final List<String> KEYS = List.of("NAME", "N", "C", "H", "W", "M", "R", "S", "STRIDE", "PAD", "GROUPS", "WBITS", "ABITS", "DENSITY");
 
   @Override
   public Integer call() throws Exception {
-    Config cfg = HwcConfig.load(config);
+    Config cfg = config.load();
     EnergySettings settings = EnergySettings.fromConfig(cfg.getConfig("hwc.energy"));
     Path hwFile = hardware != null ? hardware : HwcConfig.resolve(settings.hardware());
     Accelerator hw = Accelerator.load(hwFile);

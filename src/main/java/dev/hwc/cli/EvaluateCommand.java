@@ -25,7 +25,7 @@ public final class EvaluateCommand implements Callable<Integer> {
   @Option(names = "--split", defaultValue = "test", description = "test (10k) or search (the held-out subset of the training images); default test") Split split;
   @Option(names = "--limit", description = "evaluate only the first N images") Integer limit;
   @Option(names = "--batch", description = "images per forward pass (default hwc.model.eval-batch-size)") Integer batch;
-  @Option(names = "--config", description = "configuration file layered over conf/application.conf") Path config;
+  @Mixin ConfigOption config;
   @Option(names = "--json", description = "print as JSON") boolean json;
   @Mixin DataOptions data;
 
@@ -33,7 +33,7 @@ public final class EvaluateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Config cfg = HwcConfig.load(config);
+    Config cfg = config.load();
     Network net = ModelIO.load(model);
     if (limit != null && limit < 1) throw new IllegalArgumentException("--limit must be >= 1, was " + limit);
     int b = batch != null ? batch : cfg.getInt("hwc.model.eval-batch-size");

@@ -14,6 +14,7 @@ import dev.hwc.search.SearchSettings;
 import dev.hwc.search.SearchSystem;
 import org.apache.pekko.actor.typed.ActorSystem;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -41,13 +42,12 @@ public final class JournalCommand implements Callable<Integer> {
   @Option(names = "--episode", description = "Only the events of this episode.")
   Integer episode;
 
-  @Option(names = "--config", description = "A configuration file layered over conf/application.conf.")
-  Path config;
+  @Mixin ConfigOption config;
 
   @Override
   public Integer call() throws Exception {
     SearchCommand.checkId(id);
-    var root = HwcConfig.load(config);
+    var root = config.load();
     SearchSettings settings = SearchSettings.from(root);
     ActorSystem<Void> system = SearchSystem.start(root, settings);
     try {

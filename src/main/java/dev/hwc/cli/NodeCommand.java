@@ -26,6 +26,7 @@ import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -45,7 +46,7 @@ import java.util.function.BiFunction;
  * worker node evaluates episodes' plans for whatever search runs, until it is stopped.
  */
 @Command(name = "node", mixinStandardHelpOptions = true,
-    description = "Run one node of a search cluster: a coordinator (the search, as a cluster singleton) or a worker (evaluates episodes).")
+    description = "Run one node of a search cluster: a coordinator (the search, as a cluster singleton) or a worker (evaluates episodes). A shared journal is configured by --config (e.g. deploy/postgres/journal.conf).")
 public final class NodeCommand implements Callable<Integer> {
   /** How a worker node builds a search's backend; tests replace it with doubles. */
   static BiFunction<Config, WorkDispatcher.SearchJob, CompressionBackend> workerBackends = RealParts::evaluationBackend;
@@ -85,12 +86,11 @@ public final class NodeCommand implements Callable<Integer> {
   @Option(names = "--strategy", description = "Coordinator, new search: composite (default), ddpg-fixed, prune-only, quant-only or random.")
   String strategy;
 
-  @Option(names = "--config", description = "A configuration file layered over conf/application.conf (e.g. deploy/postgres/journal.conf).")
-  Path config;
+  @Mixin ConfigOption config;
 
   @Override
   public Integer call() throws Exception {
-    Config root = HwcConfig.load(config);
+    Config root = config.load();
     if (maxInFlight != null)
       root = ConfigFactory.parseMap(java.util.Map.of("hwc.cluster.max-in-flight", maxInFlight)).withFallback(root).resolve();
     ClusterSettings cluster = ClusterSettings.from(root).with(host, port, seedNodes);

@@ -16,6 +16,7 @@ import dev.hwc.search.SearchSettings;
 import dev.hwc.search.SearchSystem;
 import org.apache.pekko.actor.typed.ActorSystem;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -37,7 +38,7 @@ import java.util.concurrent.Callable;
  * the chosen plan's JSON and its thinned model. Reads the journal only, so a running search can be reported on.
  */
 @Command(name = "report", mixinStandardHelpOptions = true,
-    description = "Write a search's report (HTML, JSON, CSV, charts), the chosen plan and its thinned model; test-set figures.")
+    description = "Write a search's report (HTML, JSON, CSV, charts), the chosen plan and its thinned model; test-set figures. The search keeps its journaled settings: --config only says where the journal is.")
 public final class ReportCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -50,8 +51,7 @@ public final class ReportCommand implements Callable<Integer> {
   @Option(names = "--pareto-test", paramLabel = "N", description = "Pareto plans re-measured on the test set (default 8).")
   int paretoTest = 8;
 
-  @Option(names = "--config", description = "A configuration file layered over conf/application.conf (only where the journal is).")
-  Path config;
+  @Mixin ConfigOption config;
 
   @Option(names = "--model", description = "The model file, if it moved since the search started (it must be the same file: "
       + "the journaled SHA-256; default the journaled path).")
@@ -61,7 +61,7 @@ public final class ReportCommand implements Callable<Integer> {
   public Integer call() {
     SearchCommand.checkId(id);
     if (paretoTest < 0) throw new IllegalArgumentException("--pareto-test must be >= 0, was " + paretoTest);
-    Config current = HwcConfig.load(config);
+    Config current = config.load();
     SearchSettings where = SearchSettings.from(current);
     SearchCoordinator.State state = readState(current, where, id);
     Path dir = out != null ? out : where.searchDir(id).resolve("report");

@@ -16,6 +16,7 @@ import dev.hwc.search.SearchEvent.EpisodeEvaluated;
 import dev.hwc.search.SearchEvent.SearchStarted;
 import dev.hwc.search.SearchSettings;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -31,7 +32,7 @@ import java.util.concurrent.Callable;
 
 /** {@code hwc rescore <id> --hardware FILE}: every journaled plan's energy on another accelerator, without inference. */
 @Command(name = "rescore", mixinStandardHelpOptions = true,
-    description = "Energy of every journaled plan of a search under another hardware file (no inference: accuracy is hardware-independent).")
+    description = "Energy of every journaled plan of a search under another hardware file (no inference: accuracy is hardware-independent). The search keeps its journaled settings: --config only says where the journal is.")
 public final class RescoreCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -44,8 +45,7 @@ public final class RescoreCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print the result as one JSON object.")
   boolean json;
 
-  @Option(names = "--config", description = "A configuration file layered over conf/application.conf (only where the journal is).")
-  Path config;
+  @Mixin ConfigOption config;
 
   /** One episode under the journaled and the new hardware. */
   public record Row(int episode, String planHash, double accuracyLossPoints, double journaledEnergyPj,
@@ -59,7 +59,7 @@ public final class RescoreCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     SearchCommand.checkId(id);
     if (!Files.isRegularFile(hardware)) throw new IllegalArgumentException("hardware file not found: " + hardware);
-    Config current = HwcConfig.load(config);
+    Config current = config.load();
     SearchCoordinator.State state = ReportCommand.readState(current, SearchSettings.from(current), id);
     SearchStarted st = state.started();
     // The energy model's settings (density step, baseline bits) as the search ran; only the accelerator changes.

@@ -13,6 +13,7 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Props;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -28,7 +29,7 @@ import java.util.stream.Collectors;
  * {@code hwc resume <id>}: continues an interrupted search exactly — with the journaled configuration, model, seed
  * and hardware, the agents from their last checkpoint, an episode left in flight run again.
  */
-@Command(name = "resume", mixinStandardHelpOptions = true, description = "Continue an interrupted search where its journal ends.")
+@Command(name = "resume", mixinStandardHelpOptions = true, description = "Continue an interrupted search where its journal ends. The search keeps its journaled settings: --config only says where the journal is.")
 public final class ResumeCommand implements Callable<Integer> {
   /** DEBUG (HWC_LOG_LEVEL=DEBUG): where a resume's start-up time goes. */
   private static final org.slf4j.Logger TIMING = org.slf4j.LoggerFactory.getLogger("dev.hwc.timing");
@@ -41,8 +42,7 @@ public final class ResumeCommand implements Callable<Integer> {
   @Option(names = "--max-time", description = "Stop this run after this long, e.g. 30m (the search then counts as complete).")
   String maxTime;
 
-  @Option(names = "--config", description = "A configuration file layered over conf/application.conf (only where the journal is).")
-  Path config;
+  @Mixin ConfigOption config;
 
   @Option(names = "--model", description = "The model file, if it moved since the search started (it must be the same file: "
       + "the journaled SHA-256; default the journaled path).")
@@ -50,7 +50,7 @@ public final class ResumeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Config current = HwcConfig.load(config);
+    Config current = config.load();
     SearchSettings where = SearchSettings.from(current);
     long deadline = SearchCommand.deadline(maxTime);
     SearchCommand.checkId(id);

@@ -21,6 +21,7 @@ import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.pattern.StatusReply;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -65,12 +66,11 @@ public final class SearchCommand implements Callable<Integer> {
   @Option(names = "--strategy", description = "composite (default hwc.search.strategy), ddpg-fixed, prune-only, quant-only, random or uniform.")
   String strategy;
 
-  @Option(names = "--config", description = "A configuration file layered over conf/application.conf.")
-  Path config;
+  @Mixin ConfigOption config;
 
   @Override
   public Integer call() {
-    Config root = HwcConfig.load(config);
+    Config root = config.load();
     if (strategy != null)  // into the configuration SearchStarted journals, so a resume uses the same strategy
       root = ConfigFactory.parseMap(java.util.Map.of("hwc.search.strategy", SearchStrategy.parse(strategy).configName()))
           .withFallback(root).resolve();

@@ -10,6 +10,7 @@ import dev.hwc.search.SearchSettings;
 import dev.hwc.search.SearchSystem;
 import org.apache.pekko.actor.typed.ActorSystem;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -32,13 +33,12 @@ public final class SearchesCommand implements Callable<Integer> {
   @Option(names = "--json", description = "One JSON object per search.")
   boolean json;
 
-  @Option(names = "--config", description = "A configuration file layered over conf/application.conf.")
-  Path config;
+  @Mixin ConfigOption config;
 
   @Override
   public Integer call() throws Exception {
-    SearchSettings settings = SearchSettings.from(HwcConfig.load(config));
-    ActorSystem<Void> system = SearchSystem.start(HwcConfig.load(config), settings);
+    SearchSettings settings = SearchSettings.from(config.load());
+    ActorSystem<Void> system = SearchSystem.start(config.load(), settings);
     try {
       var reader = new JournalReader(system, Duration.ofSeconds(60));
       PrintWriter out = spec.commandLine().getOut();

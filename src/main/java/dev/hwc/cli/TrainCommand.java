@@ -27,7 +27,7 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--epochs", required = true, description = "training epochs") int epochs;
   @Option(names = "--seed", defaultValue = "1", description = "seed of initialisation and shuffling (default 1)") long seed;
   @Option(names = "--out", required = true, description = "output model zip, e.g. models/lenet5.zip") Path out;
-  @Option(names = "--config", description = "configuration file layered over conf/application.conf") Path config;
+  @Mixin ConfigOption config;
   @Option(names = "--json", description = "print the result as JSON") boolean json;
   @Mixin DataOptions data;
 
@@ -37,7 +37,7 @@ public final class TrainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Config cfg = HwcConfig.load(config);
+    Config cfg = config.load();
     Network initial = ReferenceArchitectures.create(arch, seed); // fails on an unknown name before data loads
     TrainSettings settings = TrainSettings.from(cfg, epochs, seed);
     DataSplits splits = DataSplits.load(data.settings(cfg));
