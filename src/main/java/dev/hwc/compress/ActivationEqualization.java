@@ -34,19 +34,11 @@ public final class ActivationEqualization {
   /**
    * The scales of every layer that can be equalized, from each layer's calibration input (a_c: its per-unit max |x|,
    * {@link Calibration#stats}; a unit is a channel of a conv's input or a feature of a dense layer's, which behind
-   * global pooling is a channel).
-   */
-  public static List<Scales> scales(Network net, Calibration calibration, double alpha) {
-    if (!(alpha > 0 && alpha < 1)) throw new IllegalArgumentException("activation equalization alpha must be in (0, 1), was " + alpha);
-    return scales(net, calibration, alpha, false);
-  }
-
-  /**
-   * As {@link #scales(Network, Calibration, double)} with {@code alpha} in [0, 1) (0: no layer but, with
-   * {@code depthwisePerChannel}, the depthwise ones), and with {@code depthwisePerChannel} every depthwise layer at
-   * alpha = 1: s_c = a_c, so that each of its input channels reaches 1 and a per-tensor activation grid is one per
-   * channel (exact there: a depthwise filter reads one channel, so its scale folds into the weights, which then need
-   * their own per-channel grid, {@link CompressionSettings#perChannelWeights(dev.hwc.model.LayerKind)}).
+   * global pooling is a channel), with {@code alpha} in [0, 1) (0: no layer but, with {@code depthwisePerChannel},
+   * the depthwise ones). With {@code depthwisePerChannel} every depthwise layer is at alpha = 1: s_c = a_c, so that
+   * each of its input channels reaches 1 and a per-tensor activation grid is one per channel (exact there: a
+   * depthwise filter reads one channel, so its scale folds into the weights, which then need their own per-channel
+   * grid, {@link CompressionSettings#perChannelWeights(dev.hwc.model.LayerKind)}).
    */
   public static List<Scales> scales(Network net, Calibration calibration, double alpha, boolean depthwisePerChannel) {
     if (!(alpha >= 0 && alpha < 1)) throw new IllegalArgumentException("activation equalization alpha must be in [0, 1), was " + alpha);

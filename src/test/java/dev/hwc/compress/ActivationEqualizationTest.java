@@ -59,7 +59,7 @@ class ActivationEqualizationTest {
     // b's input: channel 0 reaches 4, channel 1 reaches 1; b's weights on them: |1| and |-4|
     INDArray bInput = arr(new float[]{4, 0, 2, 1}, 2, 2, 1, 1);
     // a calibration holding b's input only: asking for another layer's would throw
-    List<ActivationEqualization.Scales> s = ActivationEqualization.scales(net, new Calibration(Map.of("b", bInput)), 0.5);
+    List<ActivationEqualization.Scales> s = ActivationEqualization.scales(net, new Calibration(Map.of("b", bInput)), 0.5, false);
     assertEquals(1, s.size());
     assertEquals("bn", s.get(0).batchNorm());
     // s_c = a_c^0.5 / w_c^0.5: sqrt(4 / 1) = 2, sqrt(1 / 4) = 0.5
@@ -87,7 +87,7 @@ class ActivationEqualizationTest {
       Map<String, INDArray> acts = EagerForward.run(net.nodes(), net.params(), x, Map.of());
       Map<String, INDArray> inputs = new java.util.HashMap<>();
       for (var shape : net.layerShapes()) inputs.put(shape.name(), acts.get(net.node(shape.name()).inputs().get(0)));
-      List<ActivationEqualization.Scales> s = ActivationEqualization.scales(net, new Calibration(inputs), 0.5);
+      List<ActivationEqualization.Scales> s = ActivationEqualization.scales(net, new Calibration(inputs), 0.5, false);
       assertEquals(e.getValue(), s.stream().map(ActivationEqualization.Scales::layer).toList(), e.getKey());
       assertTrue(ActivationEqualization.appliesTo(net, 0.5, false));
       assertTrue(s.stream().anyMatch(sc -> java.util.Arrays.stream(sc.s()).anyMatch(v -> Math.abs(v - 1) > 0.1)), e.getKey() + ": some scale moves");
@@ -147,7 +147,7 @@ class ActivationEqualizationTest {
     Network lenet = ReferenceArchitectures.lenet5(1);
     assertTrue(!ActivationEqualization.appliesTo(lenet, 0.5, true));
     // an empty calibration: reading any layer's input would throw
-    assertEquals(List.of(), ActivationEqualization.scales(lenet, new Calibration(Map.of()), 0.5));
+    assertEquals(List.of(), ActivationEqualization.scales(lenet, new Calibration(Map.of()), 0.5, true));
   }
 
   @Test void theSettingIsOffOrAnAlphaInsideZeroOne() {
@@ -162,8 +162,6 @@ class ActivationEqualizationTest {
     e = assertThrows(IllegalArgumentException.class, () -> CompressionSettings.from(
         ConfigFactory.parseString("hwc.compress.activation-equalization = on").withFallback(base)));
     assertEquals("hwc.compress.activation-equalization must be off or an alpha in (0, 1), was 'on'", e.getMessage());
-    e = assertThrows(IllegalArgumentException.class, () -> ActivationEqualization.scales(twoChannels(new float[]{1, 1}), new Calibration(Map.of()), 1.0));
-    assertEquals("activation equalization alpha must be in (0, 1), was 1.0", e.getMessage());
     e = assertThrows(IllegalArgumentException.class, () -> ActivationEqualization.scales(twoChannels(new float[]{1, 1}), new Calibration(Map.of()), 1.0, true));
     assertEquals("activation equalization alpha must be in [0, 1), was 1.0", e.getMessage());
   }
