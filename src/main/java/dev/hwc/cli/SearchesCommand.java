@@ -1,6 +1,7 @@
 package dev.hwc.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.typesafe.config.Config;
 import dev.hwc.search.JournalReader;
 import dev.hwc.search.ParetoArchive;
 import dev.hwc.search.SearchCoordinator;
@@ -37,8 +38,9 @@ public final class SearchesCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    SearchSettings settings = SearchSettings.from(config.load());
-    ActorSystem<Void> system = SearchSystem.start(config.load(), settings);
+    Config root = config.load();
+    SearchSettings settings = SearchSettings.from(root);
+    ActorSystem<Void> system = SearchSystem.start(root, settings);
     try {
       var reader = new JournalReader(system, Duration.ofSeconds(60));
       PrintWriter out = spec.commandLine().getOut();
