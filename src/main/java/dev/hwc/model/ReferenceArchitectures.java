@@ -225,10 +225,7 @@ public final class ReferenceArchitectures {
     }
 
     private INDArray bias(int n) {
-      if (init == Init.TRAINING) return Nd4j.zeros(DataType.FLOAT, n);
-      float[] v = new float[n];
-      for (int i = 0; i < n; i++) v[i] = (float) (rng.nextGaussian() * 0.05);
-      return Nd4j.create(v, new long[]{n}, 'c');
+      return init == Init.TRAINING ? Nd4j.zeros(DataType.FLOAT, n) : normal(0.05, n);
     }
 
     /** A BatchNorm parameter: {@code start} for training, uniform in [lo, hi) for {@link Init#RANDOM_STATISTICS}. */
@@ -241,10 +238,14 @@ public final class ReferenceArchitectures {
 
     /** He-normal draws, std = sqrt(2 / fanIn). */
     private INDArray he(int fanIn, long... shape) {
+      return normal(Math.sqrt(2.0 / fanIn), shape);
+    }
+
+    /** Normal draws with mean 0 and standard deviation {@code std}, in row-major order. */
+    private INDArray normal(double std, long... shape) {
       long n = 1;
       for (long d : shape) n *= d;
       float[] v = new float[(int) n];
-      double std = Math.sqrt(2.0 / fanIn);
       for (int i = 0; i < v.length; i++) v[i] = (float) (rng.nextGaussian() * std);
       return Nd4j.create(v, shape, 'c');
     }
