@@ -3,11 +3,10 @@ package dev.hwc.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hwc.search.TestPostgres;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
@@ -29,18 +28,10 @@ class ClusterFailoverProcessTest {
   private static final int EPISODES = 16;
   private static final Pattern EVALUATED = Pattern.compile("^episode \\d+ evaluated");
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static TestPostgres postgres;
+  @RegisterExtension static final TestPostgres.PerClass postgres = new TestPostgres.PerClass();
 
   @TempDir Path work;
   private final List<Child> children = new ArrayList<>();
-
-  @BeforeAll static void startPostgres() throws Exception {
-    postgres = TestPostgres.start();
-  }
-
-  @AfterAll static void stopPostgres() throws Exception {
-    if (postgres != null) postgres.close();
-  }
 
   @AfterEach void killAll() throws InterruptedException {
     for (Child c : children) if (c.process.isAlive()) c.kill();

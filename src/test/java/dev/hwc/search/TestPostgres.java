@@ -5,6 +5,9 @@ import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
 import dev.hwc.cli.HwcConfig;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -22,7 +25,7 @@ import java.util.stream.Stream;
  * A throwaway PostgreSQL server for the journal tests: initdb into a temporary directory, pg_ctl on a free loopback
  * port (as the {@code postgres} user when the tests run as root, which PostgreSQL refuses to run as), one fresh
  * database per {@link #newDatabase()}. Tests are skipped only when the server binaries are absent (.ci/run installs
- * them: apt-get install postgresql).
+ * them: apt-get install postgresql). A test class holds one server for all its tests through {@link PerClass}.
  */
 public final class TestPostgres implements AutoCloseable {
   final Path bin;
@@ -126,6 +129,30 @@ public final class TestPostgres implements AutoCloseable {
       try (Stream<Path> files = Files.walk(dir)) {
         files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
       }
+    }
+  }
+
+  /**
+   * One server for a whole test class, started before its first test and stopped after its last:
+   * {@code @RegisterExtension static final TestPostgres.PerClass postgres = new TestPostgres.PerClass();}, then
+   * {@link #newDatabase()} per test. The class is skipped when PostgreSQL is not installed, as with {@link #start()}.
+   */
+  public static final class PerClass implements BeforeAllCallback, AfterAllCallback {
+    private TestPostgres server;
+
+    @Override public void beforeAll(ExtensionContext context) throws Exception {
+      server = start();
+    }
+
+    @Override public void afterAll(ExtensionContext context) throws Exception {
+      if (server != null) server.close();
+      server = null;
+    }
+
+    /** A new, empty database on the class's server; returns its JDBC URL. */
+    public String newDatabase() throws Exception {
+      if (server == null) throw new IllegalStateException("the PostgreSQL server is not running (register PerClass as a static @RegisterExtension)");
+      return server.newDatabase();
     }
   }
 }
