@@ -141,18 +141,7 @@ public final class KerasImport {
       String output = sequential ? previous : outputLayer();
       if (!values.get(output).node().equals(nodes.get(nodes.size() - 1).name()))
         throw new IllegalArgumentException(source + ": the output layer " + output + " is not the last layer computed");
-      Map<String, String> extra = new LinkedHashMap<>();
-      extra.put("source", "keras:" + source);
-      extra.put("keras-model-class", cls);
-      extra.put(InputNormalisation.METADATA_KEY, norm.isIdentity() ? "none (model takes pixel/255)" : norm.describe());
-      ModelMetadata meta = new ModelMetadata("keras:" + source, 0, 0, -1, 0, 0, 0, "", ModelMetadata.HWC_VERSION, "", extra);
-      Network net;
-      try {
-        net = new Network(nodes, params, meta);
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException(source + ": " + e.getMessage());
-      }
-      return net.withMetadata(meta.withFigures(net.totalParams(), net.totalMacs()));
+      return Network.imported("keras", source, nodes, params, Map.of("keras-model-class", cls), norm);
     }
 
     private List<JsonNode> inboundNames(JsonNode layer) {

@@ -131,6 +131,27 @@ public record Network(List<Node> nodes, Map<String, INDArray> params, ModelMetad
     return new Network(nodes, params, newMetadata);
   }
 
+  /**
+   * An imported network ({@link KerasImport}, {@link OnnxImport}): its metadata names the source ({@code
+   * format:source}), carries the importer's own entries and the input normalisation, and the parameter and MAC counts;
+   * a structural error is reported with the source's name in front.
+   */
+  static Network imported(String format, String source, List<Node> nodes, Map<String, INDArray> params,
+                          Map<String, String> importerEntries, InputNormalisation norm) {
+    Map<String, String> extra = new LinkedHashMap<>();
+    extra.put("source", format + ":" + source);
+    extra.putAll(importerEntries);
+    extra.put(InputNormalisation.METADATA_KEY, norm.isIdentity() ? "none (model takes pixel/255)" : norm.describe());
+    ModelMetadata meta = new ModelMetadata(format + ":" + source, 0, 0, -1, 0, 0, 0, "", ModelMetadata.HWC_VERSION, "", extra);
+    Network net;
+    try {
+      net = new Network(nodes, params, meta);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(source + ": " + e.getMessage());
+    }
+    return net.withMetadata(meta.withFigures(net.totalParams(), net.totalMacs()));
+  }
+
   /** The parameters a node must have, with their shapes. */
   public static Map<String, long[]> expectedParams(Node n, Map<String, int[]> shapes) {
     Map<String, long[]> p = new LinkedHashMap<>();

@@ -131,19 +131,10 @@ public final class OnnxImport {
       if (last == null) throw new IllegalArgumentException(source + ": graph output " + out + " is not computed by any supported node");
       if (!last.equals(nodes.get(nodes.size() - 1).name()))
         throw new IllegalArgumentException(source + ": graph output " + out + " (node " + last + ") is not the last node; nodes after it are unused");
-      Map<String, String> extra = new LinkedHashMap<>();
-      extra.put("source", "onnx:" + source);
-      extra.put("onnx-producer", (model.getProducerName() + " " + model.getProducerVersion()).trim());
-      extra.put("onnx-opset", Long.toString(opset));
-      extra.put(InputNormalisation.METADATA_KEY, norm.isIdentity() ? "none (model takes pixel/255)" : norm.describe());
-      ModelMetadata meta = new ModelMetadata("onnx:" + source, 0, 0, -1, 0, 0, 0, "", ModelMetadata.HWC_VERSION, "", extra);
-      Network net;
-      try {
-        net = new Network(nodes, params, meta);
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException(source + ": " + e.getMessage());
-      }
-      return net.withMetadata(meta.withFigures(net.totalParams(), net.totalMacs()));
+      Map<String, String> onnx = new LinkedHashMap<>();
+      onnx.put("onnx-producer", (model.getProducerName() + " " + model.getProducerVersion()).trim());
+      onnx.put("onnx-opset", Long.toString(opset));
+      return Network.imported("onnx", source, nodes, params, onnx, norm);
     }
 
     private void input() {

@@ -54,6 +54,9 @@ class KerasImportTest {
     assertEquals(new Node.Conv2d("main", "dw_relu", 8, 16, 3, 3, 2, 1, 1, false), net.node("main"));
     assertEquals(List.of("conv1", "dw", "main", "proj", "fc"), net.layerShapes().stream().map(LayerShape::name).toList());
     assertEquals("keras:functional_resnet.h5", net.metadata().architecture());
+    assertEquals(Map.of("source", "keras:functional_resnet.h5", "keras-model-class", "Functional",
+        InputNormalisation.METADATA_KEY, "none (model takes pixel/255)"), net.metadata().extra());
+    assertEquals(net.totalMacs(), net.metadata().macs());
   }
 
   private static JsonNode sequential(String layersJson) throws Exception {

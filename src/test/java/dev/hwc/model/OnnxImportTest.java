@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 
 import static dev.hwc.model.OnnxBuilder.i;
 import static dev.hwc.model.OnnxBuilder.ints;
@@ -77,6 +78,10 @@ class OnnxImportTest {
         ((Node.Add) net.node("layer1_Add")).sources());
     assertEquals("onnx:residual.onnx", net.metadata().architecture());
     assertEquals("13", net.metadata().extra().get("onnx-opset"));
+    assertEquals(Set.of("source", "onnx-producer", "onnx-opset", InputNormalisation.METADATA_KEY),
+        net.metadata().extra().keySet());
+    assertEquals("onnx:residual.onnx", net.metadata().extra().get("source"));
+    assertEquals(net.totalParams(), net.metadata().params());
     assertTrue(maxDifference(m, net, InputNormalisation.none(), 2) < 1e-4);
   }
 
