@@ -1,5 +1,8 @@
 package dev.hwc.rl;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -15,6 +18,8 @@ import java.nio.charset.StandardCharsets;
  * the start. Floats are written as raw bits, so a round trip is exact.
  */
 final class Bytes {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
   private Bytes() {}
 
   static final class Writer {
@@ -34,6 +39,15 @@ final class Bytes {
       i32(b.length);
       try { out.write(b); } catch (IOException e) { throw new UncheckedIOException(e); }
       return this;
+    }
+
+    /** A value as length-prefixed JSON (the agents' configs: readable, and versioned by its field names). */
+    Writer json(Object value) {
+      try {
+        return bytes(JSON.writeValueAsBytes(value));
+      } catch (JsonProcessingException e) {
+        throw new IllegalStateException("cannot write " + value.getClass().getSimpleName() + " as JSON: " + e.getMessage(), e);
+      }
     }
 
     Writer bytes(byte[] b) {
@@ -91,6 +105,15 @@ final class Bytes {
     }
 
     String str() { return new String(bytes(), StandardCharsets.UTF_8); }
+
+    /** A value written by {@link Writer#json}; {@code whose} names the checkpoint in the error when it cannot be read. */
+    <T> T json(Class<T> type, String whose) {
+      try {
+        return JSON.readValue(bytes(), type);
+      } catch (IOException e) {
+        throw new IllegalArgumentException(whose + " checkpoint has an unreadable config: " + e.getMessage(), e);
+      }
+    }
 
     byte[] bytes() {
       byte[] b = new byte[len()];

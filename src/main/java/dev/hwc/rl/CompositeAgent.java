@@ -1,8 +1,5 @@
 package dev.hwc.rl;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-
-import java.io.IOException;
 import java.util.List;
 
 /**
@@ -152,11 +149,7 @@ public final class CompositeAgent {
   /** Without replays, call {@link #remember} with the journal's episodes, in order, after {@link #fromBytes}. */
   public byte[] toBytes(boolean withReplay) {
     Bytes.Writer out = new Bytes.Writer(MAGIC, VERSION);
-    try {
-      out.bytes(Ddpg.JSON.writeValueAsBytes(cfg));
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e);
-    }
+    out.json(cfg);
     ddpg.writeTo(out, withReplay);
     rainbow.writeTo(out, withReplay);
     return out.toByteArray();
@@ -164,12 +157,7 @@ public final class CompositeAgent {
 
   public static CompositeAgent fromBytes(byte[] data) {
     Bytes.Reader in = new Bytes.Reader(data, MAGIC, VERSION);
-    Config cfg;
-    try {
-      cfg = Ddpg.JSON.readValue(in.bytes(), Config.class);
-    } catch (IOException e) {
-      throw new IllegalArgumentException("composite checkpoint has an unreadable config: " + e.getMessage(), e);
-    }
+    Config cfg = in.json(Config.class, "composite");
     CompositeAgent a = new CompositeAgent(cfg, Ddpg.readFrom(in), Rainbow.readFrom(in));
     in.end();
     return a;

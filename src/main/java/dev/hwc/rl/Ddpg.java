@@ -1,9 +1,5 @@
 package dev.hwc.rl;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
-import java.io.IOException;
 import java.util.List;
 
 /**
@@ -295,7 +291,6 @@ public final class Ddpg {
 
   private static final String MAGIC = "hwc.rl.Ddpg";
   private static final int VERSION = 1;
-  static final ObjectMapper JSON = new ObjectMapper();
 
   /** Everything, replay included. */
   public byte[] toBytes() {
@@ -313,11 +308,7 @@ public final class Ddpg {
   }
 
   void writeTo(Bytes.Writer out, boolean withReplay) {
-    try {
-      out.bytes(JSON.writeValueAsBytes(cfg));
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e);
-    }
+    out.json(cfg);
     out.i32(stateDim).i32(actionDim);
     actor.write(out); critic.write(out); actorTarget.write(out); criticTarget.write(out);
     actorOpt.write(out); criticOpt.write(out);
@@ -335,12 +326,7 @@ public final class Ddpg {
   }
 
   static Ddpg readFrom(Bytes.Reader in) {
-    Config cfg;
-    try {
-      cfg = JSON.readValue(in.bytes(), Config.class);
-    } catch (IOException e) {
-      throw new IllegalArgumentException("ddpg checkpoint has an unreadable config: " + e.getMessage(), e);
-    }
+    Config cfg = in.json(Config.class, "ddpg");
     int sd = in.i32(), ad = in.i32();
     Mlp[] nets = {Mlp.read(in), Mlp.read(in), Mlp.read(in), Mlp.read(in)};
     Adam ao = Adam.read(in), co = Adam.read(in);

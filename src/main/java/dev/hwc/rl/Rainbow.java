@@ -1,8 +1,5 @@
 package dev.hwc.rl;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-
-import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -612,11 +609,7 @@ public final class Rainbow {
   }
 
   void writeTo(Bytes.Writer out, boolean withReplay) {
-    try {
-      out.bytes(Ddpg.JSON.writeValueAsBytes(cfg));
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e);
-    }
+    out.json(cfg);
     out.i32(inputDim).i32(obsDim).i32(actions);
     online.write(out);
     target.write(out);
@@ -640,12 +633,7 @@ public final class Rainbow {
   }
 
   static Rainbow readFrom(Bytes.Reader in) {
-    Config cfg;
-    try {
-      cfg = Ddpg.JSON.readValue(in.bytes(), Config.class);
-    } catch (IOException e) {
-      throw new IllegalArgumentException("rainbow checkpoint has an unreadable config: " + e.getMessage(), e);
-    }
+    Config cfg = in.json(Config.class, "rainbow");
     int inputDim = in.i32(), obsDim = in.i32(), actions = in.i32();
     Net online = Net.read(in, cfg, actions), target = Net.read(in, cfg, actions);
     Adam[] opt = new Adam[in.i32()];

@@ -185,6 +185,12 @@ class CheckpointTest {
     assertEquals("not a hwc.rl.Rainbow checkpoint (found 'hwc.rl.Ddpg')", e.getMessage());
     byte[] cut = java.util.Arrays.copyOf(ddpg, ddpg.length / 2);
     assertTrue(assertThrows(IllegalArgumentException.class, () -> Ddpg.fromBytes(cut)).getMessage().startsWith("checkpoint is truncated or corrupt"));
+    // the config's JSON starts after the magic (length + 11 bytes), the version and the JSON's length: 23 bytes in
+    byte[] badConfig = ddpg.clone();
+    assertEquals('{', badConfig[23]);
+    badConfig[23] = 'x';
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> Ddpg.fromBytes(badConfig)).getMessage()
+        .startsWith("ddpg checkpoint has an unreadable config: "));
   }
 
   static void assertSame(List<float[]> a, List<float[]> b) {
