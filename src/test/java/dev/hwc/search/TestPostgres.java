@@ -25,7 +25,8 @@ import java.util.stream.Stream;
  * A throwaway PostgreSQL server for the journal tests: initdb into a temporary directory, pg_ctl on a free loopback
  * port (as the {@code postgres} user when the tests run as root, which PostgreSQL refuses to run as), one fresh
  * database per {@link #newDatabase()}. Tests are skipped only when the server binaries are absent (.ci/run installs
- * them: apt-get install postgresql). A test class holds one server for all its tests through {@link PerClass}.
+ * them: apt-get install postgresql). A test class holds one server for all its tests through {@link PerClass}, the only
+ * way to start one.
  */
 public final class TestPostgres implements AutoCloseable {
   final Path bin;
@@ -63,7 +64,7 @@ public final class TestPostgres implements AutoCloseable {
   }
 
   /** Starts a server, or skips the calling test class when PostgreSQL is not installed. */
-  public static TestPostgres start() throws Exception {
+  private static TestPostgres start() throws Exception {
     Path bin = findBinaries();
     Assumptions.assumeTrue(bin != null,
         "PostgreSQL server binaries not found under /usr/lib/postgresql/*/bin (apt-get install postgresql); skipping the PostgreSQL journal tests");
@@ -88,7 +89,7 @@ public final class TestPostgres implements AutoCloseable {
   }
 
   /** A new, empty database; returns its JDBC URL. */
-  public String newDatabase() throws Exception {
+  private String newDatabase() throws Exception {
     String name = "hwc" + databases.incrementAndGet();
     run(List.of(bin.resolve("createdb").toString(), "-h", "127.0.0.1", "-p", Integer.toString(port), "-U", "hwc", name));
     return "jdbc:postgresql://127.0.0.1:" + port + "/" + name;
@@ -135,7 +136,7 @@ public final class TestPostgres implements AutoCloseable {
   /**
    * One server for a whole test class, started before its first test and stopped after its last:
    * {@code @RegisterExtension static final TestPostgres.PerClass postgres = new TestPostgres.PerClass();}, then
-   * {@link #newDatabase()} per test. The class is skipped when PostgreSQL is not installed, as with {@link #start()}.
+   * {@link #newDatabase()} per test. The class is skipped when the PostgreSQL server binaries are not installed.
    */
   public static final class PerClass implements BeforeAllCallback, AfterAllCallback {
     private TestPostgres server;
