@@ -312,7 +312,7 @@ public final class BenchCompareCommand implements Callable<Integer> {
       TestSetMeasurement m = loaded.computeIfAbsent(st.modelFingerprint() + settingsJson(st), k -> TestSetMeasurement.of(st, current, model));
       Map<String, PairedAccuracy> test = new HashMap<>();
       for (CompressionPlan p : plans) test.put(p.hash(), m.test(p));
-      return SearchReports.TestSet.of(m.baselineAccuracy(), test, null);
+      return SearchReports.TestSet.of(m.baselineAccuracy(), test, null, m.images());
     }
   }
 }

@@ -55,7 +55,7 @@ public final class BenchEarlyRejectionCommand implements Callable<Integer> {
     int b = batch != null ? batch : es.batchSize();
     if (b < 1) throw new IllegalArgumentException("--batch must be >= 1, was " + b);
     Network net = BenchEvalCommand.load(model);
-    DataSplits splits = DataSplits.load(data.settings(cfg));
+    DataSplits splits = DataSplits.load(data.settings(cfg), net.signature(model));
     Evaluator.Batches search = Evaluator.Batches.of(splits.search(), b);
 
     ExecutableNetwork exec = ExecutableNetwork.withActivationQuantization(net);

@@ -73,7 +73,7 @@ public final class BenchEvalCommand implements Callable<Integer> {
     int b = batch != null ? batch : cfg.getInt("hwc.model.eval-batch-size");
     if (b < 1) throw new IllegalArgumentException("--batch must be >= 1, was " + b);
     Network net = load(model);
-    DataSplits splits = DataSplits.load(data.settings(cfg));
+    DataSplits splits = DataSplits.load(data.settings(cfg), net.signature(model));
     Dataset search = images == null ? splits.search() : splits.search().limit(images);
     String loadBefore = loadAverage();
 

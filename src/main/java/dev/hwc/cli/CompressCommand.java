@@ -88,7 +88,7 @@ public final class CompressCommand implements Callable<Integer> {
     ModelGraph graph = ModelGraph.of(net);
     CompressionPlan plan = source.plan != null ? readPlan(source.plan) : uniform(source.uniform, graph);
     Compressor.validate(graph, settings, plan);
-    DataSplits splits = DataSplits.load(data.settings(cfg));
+    DataSplits splits = DataSplits.load(data.settings(cfg), net.signature(model.getFileName().toString()));
 
     PlanInstaller installer = PlanInstaller.of(net, splits.calibration(), settings, batch);
     ExecutableNetwork exec = installer.exec();

@@ -22,14 +22,14 @@ public final class EvaluateCommand implements Callable<Integer> {
   public enum Split { test, search }
 
   @Option(names = "--model", required = true, description = "model zip") Path model;
-  @Option(names = "--split", defaultValue = "test", description = "test (10k) or search (the held-out subset of the training images); default test") Split split;
+  @Option(names = "--split", defaultValue = "test", description = "test (the images reported as test figures) or search (the search subset); which images they are follows hwc.data.search-split; default test") Split split;
   @Option(names = "--limit", description = "evaluate only the first N images") Integer limit;
   @Option(names = "--batch", description = "images per forward pass (default hwc.model.eval-batch-size)") Integer batch;
   @Mixin ConfigOption config;
   @Option(names = "--json", description = "print as JSON") boolean json;
   @Mixin DataOptions data;
 
-  public record Evaluation(String model, String split, int images, int correct, double accuracy, double imagesPerSecond, int batchSize) {}
+  public record Evaluation(String model, String split, int images, String imagesFrom, int correct, double accuracy, double imagesPerSecond, int batchSize) {}
 
   @Override
   public Integer call() throws Exception {
@@ -38,14 +38,16 @@ public final class EvaluateCommand implements Callable<Integer> {
     if (limit != null && limit < 1) throw new IllegalArgumentException("--limit must be >= 1, was " + limit);
     int b = batch != null ? batch : cfg.getInt("hwc.model.eval-batch-size");
     if (b < 1) throw new IllegalArgumentException("--batch must be >= 1, was " + b);
-    DataSplits splits = DataSplits.load(data.settings(cfg));
+    DataSplits splits = DataSplits.load(data.settings(cfg), net.signature(model.getFileName().toString()));
     Dataset d = split == Split.test ? splits.test() : splits.search();
     if (limit != null) d = d.limit(Math.min(limit, d.size()));
     Evaluator.Result r = Evaluator.evaluate(ExecutableNetwork.of(net), d, b);
-    Evaluation e = new Evaluation(model.toString(), split.name(), r.images(), r.correct(), r.accuracy(), r.imagesPerSecond(), b);
+    String from = splits.provenance().get(split.name()) + (limit != null && r.images() < (split == Split.test ? splits.test() : splits.search()).size()
+        ? ", the first " + r.images() : "");
+    Evaluation e = new Evaluation(model.toString(), split.name(), r.images(), from, r.correct(), r.accuracy(), r.imagesPerSecond(), b);
     if (json) System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(e));
-    else System.out.printf("%s on %s (%d images): top-1 accuracy %.4f, %.0f img/s (batch %d)%n",
-        model, split, r.images(), r.accuracy(), r.imagesPerSecond(), b);
+    else System.out.printf("%s on %s (%d images: %s): top-1 accuracy %.4f, %.0f img/s (batch %d)%n",
+        model, split, r.images(), from, r.accuracy(), r.imagesPerSecond(), b);
     return 0;
   }
 }

@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
     subcommands = {CommandLine.HelpCommand.class, TrainCommand.class, InfoCommand.class, EvaluateCommand.class,
         DemoCommand.class, SearchCommand.class, ResumeCommand.class, SearchesCommand.class, JournalCommand.class,
         ReportCommand.class, RescoreCommand.class, CompressCommand.class, EnergyCommand.class, ImportCommand.class,
-        BenchCommand.class, NodeCommand.class})
+        BenchCommand.class, NodeCommand.class, DataCommand.class})
 public final class Hwc implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -121,7 +121,7 @@ public final class ReportCommand implements Callable<Integer> {
         Files.writeString(Path.of(planFile), chosenModel.plan().toCanonicalJson() + "\n");
         ModelIO.save(chosenModel.thinned(net), Path.of(modelFile));
       }
-      SearchReport r = SearchReports.of(state, SearchReports.TestSet.of(baseTest, tested, chosenOnSearch), planFile, modelFile);
+      SearchReport r = SearchReports.of(state, SearchReports.TestSet.of(baseTest, tested, chosenOnSearch, test.images()), planFile, modelFile);
       ReportWriter.write(r, dir);
       o.printf(Locale.ROOT, "dense model: test top-1 %.2f%%, energy %.4g pJ%n", baseTest * 100, st.baselineEnergy());
       for (SearchReport.TestedPlan t : r.testedPareto())

@@ -68,9 +68,11 @@ public final class SearchCommand implements Callable<Integer> {
 
   @Mixin ConfigOption config;
 
+  @Mixin DataOptions data;
+
   @Override
   public Integer call() {
-    Config root = config.load();
+    Config root = data.over(config.load());
     if (strategy != null)  // into the configuration SearchStarted journals, so a resume uses the same strategy
       root = ConfigFactory.parseMap(java.util.Map.of("hwc.search.strategy", SearchStrategy.parse(strategy).configName()))
           .withFallback(root).resolve();
@@ -104,6 +106,7 @@ public final class SearchCommand implements Callable<Integer> {
       var out = spec.commandLine().getOut();
       out.printf("search %s: %s, %d decision layers, baseline top-1 %.2f%%, baseline energy %.4g pJ, %d episodes%n",
           searchId, model, c.decisionLayers().size(), c.baselineAccuracy() * 100, started.baselineEnergy(), n);
+      c.dataProvenance().forEach((split, what) -> out.printf("  %s images: %s%n", split, what));
       out.flush();
       handedOver = true;
       int code = SearchSession.run(system, search, lock, searchId, 0, n, deadline, out, spec.commandLine().getErr());

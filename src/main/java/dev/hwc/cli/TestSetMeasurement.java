@@ -70,7 +70,7 @@ final class TestSetMeasurement {
     CompressionSettings cs = CompressionSettings.from(root);
     int batch = root.getInt("hwc.model.eval-batch-size");
     Network net = ModelIO.load(modelPath);
-    DataSplits splits = DataSplits.load(DataSettings.from(root));
+    DataSplits splits = DataSplits.load(DataSettings.from(root), net.signature(modelPath.getFileName().toString()));
     PlanInstaller installer = PlanInstaller.of(net, splits.calibration(), cs, batch);
     // the dense model as the search saw it (equalized, before any plan): measured before the first install
     return new TestSetMeasurement(net, splits, installer, batch);
@@ -81,6 +81,11 @@ final class TestSetMeasurement {
     int correct = 0;
     for (int i = 0; i < denseTest.length; i++) if (denseTest[i] == splits.test().labels()[i]) correct++;
     return correct / (double) denseTest.length;
+  }
+
+  /** Which images the search subset, calibration and test figures come from. */
+  java.util.Map<String, String> images() {
+    return splits.provenance();
   }
 
   Network network() {

@@ -3,7 +3,9 @@ package dev.hwc.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.typesafe.config.Config;
+import dev.hwc.data.DataSettings;
 import dev.hwc.data.DataSplits;
+import dev.hwc.data.SearchSplit;
 import dev.hwc.model.Evaluator;
 import dev.hwc.model.ExecutableNetwork;
 import dev.hwc.model.ModelIO;
@@ -40,7 +42,9 @@ public final class TrainCommand implements Callable<Integer> {
     Config cfg = config.load();
     Network initial = ReferenceArchitectures.create(arch, seed); // fails on an unknown name before data loads
     TrainSettings settings = TrainSettings.from(cfg, epochs, seed);
-    DataSplits splits = DataSplits.load(data.settings(cfg));
+    // hwc trains on the training split less the search holdout, so that a search on this data can steer by the holdout
+    DataSettings ds = data.settings(cfg).withSearchSplit(SearchSplit.HOLDOUT);
+    DataSplits splits = DataSplits.load(ds, initial.signature(arch));
     Trainer trainer = new Trainer(settings, r -> System.err.println(arch + " " + r));
     // SameDiff prints "Added differentiated op" lines on stdout when it builds gradients; keep stdout for results
     java.io.PrintStream stdout = System.out;
@@ -52,7 +56,9 @@ public final class TrainCommand implements Callable<Integer> {
       System.setOut(stdout);
     }
     Evaluator.Result test = Evaluator.evaluate(ExecutableNetwork.of(trained), splits.test(), cfg.getInt("hwc.model.eval-batch-size"));
-    Network done = trainer.finish(trained, test.accuracy(), splits.fingerprint());
+    Network done = trainer.finish(trained, test.accuracy(), splits.fingerprint(),
+        String.format("%,d training images of %s outside the search holdout", splits.train().size(), splits.files().describe()),
+        ds.searchSize(), ds.splitSeed());
     ModelIO.save(done, HwcConfig.resolve(out.toString()));
     if (json) {
       ObjectMapper m = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);

@@ -1,48 +1,42 @@
 package dev.hwc.data;
 
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.factory.Nd4j;
-
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
-import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Random;
+import java.util.function.Supplier;
 
 /**
- * The fixed-seed splits of an MNIST-format dataset directory:
+ * The fixed-seed splits a command works on, drawn from a {@link DatasetFiles} by the rule of {@link SearchSplit}:
  * <ul>
- *   <li>{@code search}: {@code searchSize} images held out of the training file; the search's accuracy signal.
- *       Never used to train reference models.</li>
- *   <li>{@code train}: the remaining training images (reference-model training only).</li>
- *   <li>{@code calibration}: {@code calibrationSize} images of {@code train} (activation ranges, reconstruction).</li>
- *   <li>{@code test}: the whole test file; used only for reported numbers.</li>
+ *   <li>{@code search}: at most {@code searchSize} images, the search's accuracy signal;</li>
+ *   <li>{@code calibration}: {@code calibrationSize} training images (activation ranges, reconstruction, BatchNorm
+ *       recalibration), outside the search subset;</li>
+ *   <li>{@code train}: the training images hwc trains reference models on (never the search subset);</li>
+ *   <li>{@code test}: the images reported as test figures, disjoint from the search subset.</li>
  * </ul>
+ * Only the search and calibration images are decoded when loading; train and test are decoded on first use.
  */
 public final class DataSplits {
-  public static final int NUM_CLASSES = 10;
-  static final String[] FILES = {"train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"};
-
-  /** Which training-file indices go where; a pure function of (total, sizes, seed). */
+  /** Which training-file indices go where under {@link SearchSplit#HOLDOUT}; a pure function of (total, sizes, seed). */
   public record SplitIndices(int[] search, int[] train, int[] calibration) {}
 
+  private final DatasetFiles files;
+  private final SearchSplit rule;
   private final Dataset search, calibration;
-  // Built on first use: a search needs neither (55,000 + 10,000 images as floats, most of the time a search or resume
-  // spends loading data), training and reports do.
+  // Built on first use: a search needs neither, training and reports do.
   private final Lazy train, test;
-  private final String fingerprint;
+  private final Map<String, String> provenance;
 
-  private DataSplits(Lazy train, Dataset search, Dataset calibration, Lazy test, String fingerprint) {
+  private DataSplits(DatasetFiles files, SearchSplit rule, Lazy train, Dataset search, Dataset calibration, Lazy test,
+                     Map<String, String> provenance) {
+    this.files = files;
+    this.rule = rule;
     this.train = train;
     this.search = search;
     this.calibration = calibration;
     this.test = test;
-    this.fingerprint = fingerprint;
+    this.provenance = provenance;
   }
 
   public Dataset train() { return train.get(); }
@@ -50,12 +44,24 @@ public final class DataSplits {
   public Dataset calibration() { return calibration; }
   public Dataset test() { return test.get(); }
 
+  /** The data on disk the splits come from. */
+  public DatasetFiles files() { return files; }
+
+  /** The rule that chose the search subset and the test images (never {@link SearchSplit#AUTO}). */
+  public SearchSplit rule() { return rule; }
+
+  /** SHA-256 (hex) identifying the dataset in provenance: of the files' bytes (image folders: names and sizes). */
+  public String fingerprint() { return files.fingerprint(); }
+
+  /** Which images each split holds, in words: keys {@code search}, {@code calibration}, {@code test}. */
+  public Map<String, String> provenance() { return provenance; }
+
   /** A dataset built once, when first asked for. */
   private static final class Lazy {
-    private java.util.function.Supplier<Dataset> build;
+    private Supplier<Dataset> build;
     private Dataset value;
 
-    Lazy(java.util.function.Supplier<Dataset> build) {
+    Lazy(Supplier<Dataset> build) {
       this.build = build;
     }
 
@@ -68,9 +74,6 @@ public final class DataSplits {
     }
   }
 
-  /** SHA-256 (hex) of the four data files' bytes, in a fixed order: identifies the dataset in provenance. */
-  public String fingerprint() { return fingerprint; }
-
   /**
    * Seeded Fisher–Yates permutation of the training indices: the first {@code searchSize} form the search
    * subset, the rest the training pool (kept in ascending order), whose first {@code calibrationSize} in permuted
@@ -79,97 +82,118 @@ public final class DataSplits {
   public static SplitIndices indices(int total, int searchSize, int calibrationSize, long seed) {
     if (searchSize + calibrationSize > total)
       throw new IllegalArgumentException("search-size " + searchSize + " + calibration-size " + calibrationSize + " exceed the " + total + " training images");
-    int[] perm = new int[total];
-    for (int i = 0; i < total; i++) perm[i] = i;
+    int[] perm = permutation(total, seed);
+    return new SplitIndices(sorted(perm, 0, searchSize), sorted(perm, searchSize, total), sorted(perm, searchSize, searchSize + calibrationSize));
+  }
+
+  /** The seeded Fisher–Yates permutation of 0..n-1. */
+  static int[] permutation(int n, long seed) {
+    int[] perm = new int[n];
+    for (int i = 0; i < n; i++) perm[i] = i;
     Random rnd = new Random(seed);
-    for (int i = total - 1; i > 0; i--) {
+    for (int i = n - 1; i > 0; i--) {
       int j = rnd.nextInt(i + 1);
       int t = perm[i]; perm[i] = perm[j]; perm[j] = t;
     }
-    int[] search = Arrays.copyOfRange(perm, 0, searchSize);
-    int[] calibration = Arrays.copyOfRange(perm, searchSize, searchSize + calibrationSize);
-    int[] train = Arrays.copyOfRange(perm, searchSize, total);
-    Arrays.sort(search);
-    Arrays.sort(calibration);
-    Arrays.sort(train);
-    return new SplitIndices(search, train, calibration);
+    return perm;
   }
 
-  public static DataSplits load(DataSettings s) {
-    Path dir = s.dir();
-    if (!Files.isDirectory(dir))
-      throw new IllegalArgumentException("data directory " + dir + " not found: install Debian's dataset-fashion-mnist "
-          + "(apt-get install dataset-fashion-mnist) or pass --data DIR with the four IDX files");
-    Path[] files = new Path[FILES.length];
-    for (int i = 0; i < FILES.length; i++) files[i] = locate(dir, FILES[i]);
-    IdxReader.IdxArray trainImg = IdxReader.read(files[0]), trainLab = IdxReader.read(files[1]);
-    IdxReader.IdxArray testImg = IdxReader.read(files[2]), testLab = IdxReader.read(files[3]);
-    checkPair(files[0], trainImg, files[1], trainLab);
-    checkPair(files[2], testImg, files[3], testLab);
-    // Every label now, though train and test are built later: a bad file fails at load, naming the example.
-    checkLabels(trainLab, files[1]);
-    checkLabels(testLab, files[3]);
-    if (!Arrays.equals(Arrays.copyOfRange(trainImg.dims(), 1, 3), Arrays.copyOfRange(testImg.dims(), 1, 3)))
-      throw new IllegalArgumentException(files[2] + ": image size " + Arrays.toString(testImg.dims()) + " differs from the training images " + Arrays.toString(trainImg.dims()));
-    SplitIndices idx = indices(trainImg.count(), s.searchSize(), s.calibrationSize(), s.splitSeed());
-    return new DataSplits(
-        new Lazy(() -> build("train", trainImg, trainLab, idx.train())),
-        build("search", trainImg, trainLab, idx.search()),
-        build("calibration", trainImg, trainLab, idx.calibration()),
-        new Lazy(() -> build("test", testImg, testLab, null)),
-        fingerprint(files));
+  private static int[] sorted(int[] perm, int from, int to) {
+    int[] out = Arrays.copyOfRange(perm, from, to);
+    Arrays.sort(out);
+    return out;
   }
 
-  private static Path locate(Path dir, String base) {
-    for (String name : new String[] {base + ".gz", base}) {
-      Path p = dir.resolve(name);
-      if (Files.isRegularFile(p)) return p;
-    }
-    throw new IllegalArgumentException("data directory " + dir + " has no " + base + "[.gz]: expected the four MNIST-format IDX files");
+  /** The rule {@code asked} comes to for {@code model} on {@code files} ({@link SearchSplit#AUTO} resolved). */
+  public static SearchSplit resolve(SearchSplit asked, DatasetFiles files, ModelSignature model, DataSettings s) {
+    return switch (asked) {
+      case AUTO -> files.hasVal() ? SearchSplit.VAL : trainedWithoutHoldout(model, files, s) ? SearchSplit.HOLDOUT : SearchSplit.TEST_HALF;
+      case VAL -> {
+        if (!files.hasVal()) throw new IllegalArgumentException("hwc.data.search-split = val but " + files.describe() + " has no validation split");
+        yield SearchSplit.VAL;
+      }
+      default -> asked;
+    };
   }
 
-  private static void checkPair(Path imgFile, IdxReader.IdxArray img, Path labFile, IdxReader.IdxArray lab) {
-    if (img.dims().length != 3) throw new IllegalArgumentException(imgFile + ": expected 3 dimensions [N, H, W], found " + img.dims().length);
-    if (lab.dims().length != 1) throw new IllegalArgumentException(labFile + ": expected 1 dimension [N], found " + lab.dims().length);
-    if (img.count() != lab.count())
-      throw new IllegalArgumentException(labFile + ": " + lab.count() + " labels but " + imgFile.getFileName() + " has " + img.count() + " images");
+  /** Whether hwc trained {@code model} on these very files, leaving out the holdout these settings draw. */
+  private static boolean trainedWithoutHoldout(ModelSignature model, DatasetFiles files, DataSettings s) {
+    ModelSignature.TrainedOn t = model.trainedOn();
+    return t != null && t.fingerprint().equals(files.fingerprint())
+        && (t.searchSize() == 0 || (t.searchSize() == s.searchSize() && t.splitSeed() == s.splitSeed()));
   }
 
-  private static void checkLabels(IdxReader.IdxArray lab, Path labFile) {
-    byte[] d = lab.data();
-    for (int k = 0; k < lab.count(); k++)
-      if ((d[k] & 0xff) >= NUM_CLASSES)
-        throw new IllegalArgumentException(labFile + ": label " + (d[k] & 0xff) + " of example " + k + " outside [0, " + NUM_CLASSES + ")");
-  }
-
-  /** Builds a dataset of the given examples (all when {@code indices} is null); {@link #load} has checked the labels. */
-  static Dataset build(String name, IdxReader.IdxArray img, IdxReader.IdxArray lab, int[] indices) {
-    int h = img.dims()[1], w = img.dims()[2], px = h * w;
-    int n = indices == null ? img.count() : indices.length;
-    float[] pixels = new float[n * px];
-    int[] labels = new int[n];
-    byte[] src = img.data();
-    for (int i = 0; i < n; i++) {
-      int k = indices == null ? i : indices[i];
-      labels[i] = lab.data()[k] & 0xff;
-      for (int p = 0, o = k * px, d = i * px; p < px; p++) pixels[d + p] = (src[o + p] & 0xff) / 255f;
-    }
-    return new Dataset(name, Nd4j.create(pixels, new long[] {n, 1, h, w}, DataType.FLOAT), labels, NUM_CLASSES);
-  }
-
-  private static String fingerprint(Path[] files) {
-    try {
-      MessageDigest md = MessageDigest.getInstance("SHA-256");
-      byte[] buf = new byte[1 << 16];
-      for (Path f : files)
-        try (InputStream in = new DigestInputStream(Files.newInputStream(f), md)) {
-          while (in.read(buf) != -1) { /* digest */ }
+  /**
+   * Opens the data of {@code s}, checks that {@code model} fits it ({@link DataFit}), and draws the splits: the
+   * search subset and calibration images decoded now, train and test when first used.
+   */
+  public static DataSplits load(DataSettings s, ModelSignature model) {
+    DatasetFiles files = DatasetFiles.open(s.dir(), s.cifar100Labels());
+    DataFit.check(model, files);
+    SearchSplit rule = resolve(s.searchSplit(), files, model, s);
+    ImageShape shape = model.input();
+    int k = files.numClasses();
+    ImageSource trainSrc = files.train(), testSrc = files.test();
+    int nTrain = trainSrc.size(), nTest = testSrc.size();
+    String seed = "split seed " + s.splitSeed();
+    Map<String, String> prov = new LinkedHashMap<>();
+    int[] trainIdx, searchIdx, calibrationIdx, testIdx;
+    ImageSource searchSrc;
+    switch (rule) {
+      case HOLDOUT -> {
+        SplitIndices idx = indices(nTrain, s.searchSize(), s.calibrationSize(), s.splitSeed());
+        trainIdx = idx.train();
+        searchIdx = idx.search();
+        calibrationIdx = idx.calibration();
+        testIdx = all(nTest);
+        searchSrc = trainSrc;
+        prov.put("search", count(searchIdx.length) + " images held out of the " + count(nTrain) + " training images (" + trainSrc.describe() + "; " + seed + ")");
+        prov.put("calibration", count(calibrationIdx.length) + " training images outside the search subset");
+      }
+      case VAL, TEST_HALF -> {
+        if (s.calibrationSize() > nTrain)
+          throw new IllegalArgumentException("calibration-size " + s.calibrationSize() + " exceeds the " + nTrain + " training images of " + files.describe());
+        trainIdx = all(nTrain);
+        calibrationIdx = sorted(permutation(nTrain, s.splitSeed()), 0, s.calibrationSize());
+        prov.put("calibration", count(calibrationIdx.length) + " training images (" + trainSrc.describe() + "; " + seed + ")");
+        if (rule == SearchSplit.VAL) {
+          searchSrc = files.val();
+          int nVal = searchSrc.size();
+          searchIdx = sorted(permutation(nVal, s.splitSeed()), 0, Math.min(s.searchSize(), nVal));
+          testIdx = all(nTest);
+          prov.put("search", (searchIdx.length == nVal ? "all " + count(nVal) : count(searchIdx.length) + " of the " + count(nVal))
+              + " validation images (" + searchSrc.describe() + "; " + seed + ")");
+        } else {
+          if (nTest < 2) throw new IllegalArgumentException(files.describe() + ": " + nTest + " test image cannot be split in halves");
+          searchSrc = testSrc;
+          int[] perm = permutation(nTest, s.splitSeed());
+          int half = nTest / 2;
+          searchIdx = sorted(perm, 0, Math.min(s.searchSize(), half));
+          testIdx = sorted(perm, half, nTest);
+          prov.put("search", count(searchIdx.length) + " images of one half of the " + count(nTest) + " test images (" + testSrc.describe() + "; " + seed + ")");
         }
-      return HexFormat.of().formatHex(md.digest());
-    } catch (IOException e) {
-      throw new IllegalArgumentException("cannot read data files: " + e.getMessage(), e);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
+      }
+      default -> throw new IllegalStateException(rule.toString());
     }
+    prov.put("test", testIdx.length == nTest ? "all " + count(nTest) + " test images (" + testSrc.describe() + ")"
+        : "the other half of the test images, " + count(testIdx.length) + " (" + testSrc.describe() + "; " + seed + ")");
+    ImageSource searchFrom = searchSrc;
+    int[] trainSel = trainIdx, testSel = testIdx;
+    return new DataSplits(files, rule,
+        new Lazy(() -> trainSrc.read("train", trainSel, shape, k)),
+        searchFrom.read("search", searchIdx, shape, k),
+        trainSrc.read("calibration", calibrationIdx, shape, k),
+        new Lazy(() -> testSrc.read("test", testSel, shape, k)),
+        java.util.Collections.unmodifiableMap(prov));
+  }
+
+  private static int[] all(int n) {
+    int[] out = new int[n];
+    for (int i = 0; i < n; i++) out[i] = i;
+    return out;
+  }
+
+  private static String count(int n) {
+    return String.format("%,d", n);
   }
 }

@@ -23,6 +23,14 @@ public record Dataset(String name, INDArray images, int[] labels, int numClasses
         throw new IllegalArgumentException(name + ": label " + labels[i] + " of example " + i + " outside [0, " + numClasses + ")");
   }
 
+  /** A dataset of {@code labels.length} images of {@code shape} from {@code pixels}, image after image in C, H, W order. */
+  public static Dataset of(String name, float[] pixels, ImageShape shape, int[] labels, int numClasses) {
+    if (pixels.length != (long) labels.length * shape.pixels())
+      throw new IllegalArgumentException(name + ": " + pixels.length + " pixel values for " + labels.length + " images of " + shape);
+    return new Dataset(name, Nd4j.create(pixels, new long[] {labels.length, shape.channels(), shape.height(), shape.width()},
+        org.nd4j.linalg.api.buffer.DataType.FLOAT), labels, numClasses);
+  }
+
   public int size() {
     return labels.length;
   }

@@ -1,5 +1,7 @@
 package dev.hwc.model;
 
+import dev.hwc.data.ImageShape;
+import dev.hwc.data.ModelSignature;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.util.ArrayList;
@@ -80,6 +82,23 @@ public record Network(List<Node> nodes, Map<String, INDArray> params, ModelMetad
 
   public Node.Input input() {
     return (Node.Input) nodes.get(0);
+  }
+
+  /** Metadata keys of an hwc-trained model: the search holdout its training split left out. */
+  public static final String HOLDOUT_SIZE_KEY = "holdout-search-size", HOLDOUT_SEED_KEY = "holdout-split-seed";
+
+  /**
+   * What data must fit to run this network ({@code name}: how messages call it): its input shape, output width and,
+   * for a model hwc trained, the training images it saw.
+   */
+  public ModelSignature signature(String name) {
+    Node.Input in = input();
+    ModelMetadata m = metadata;
+    ModelSignature.TrainedOn trainedOn = null;
+    if (m.epochs() > 0 && !m.datasetFingerprint().isEmpty())
+      trainedOn = new ModelSignature.TrainedOn(m.datasetFingerprint(),
+          Integer.parseInt(m.extra().getOrDefault(HOLDOUT_SIZE_KEY, "0")), Long.parseLong(m.extra().getOrDefault(HOLDOUT_SEED_KEY, "0")));
+    return new ModelSignature(name, new ImageShape(in.channels(), in.height(), in.width()), numClasses(), trainedOn);
   }
 
   /** Number of classes: the width of the last node's output. */

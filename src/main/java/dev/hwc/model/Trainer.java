@@ -101,10 +101,18 @@ public final class Trainer {
         m.datasetFingerprint(), m.created(), m.extra()));
   }
 
-  /** Adds the final figures to a trained network: test accuracy, data fingerprint, creation time, training settings. */
-  public Network finish(Network trained, double testAccuracy, String datasetFingerprint) {
+  /**
+   * Adds the final figures to a trained network: test accuracy, data fingerprint, the images it was trained on (the
+   * training split less the search holdout of {@code holdoutSize} images at {@code holdoutSeed}), creation time,
+   * training settings.
+   */
+  public Network finish(Network trained, double testAccuracy, String datasetFingerprint, String trainingImages,
+                        int holdoutSize, long holdoutSeed) {
     ModelMetadata m = trained.metadata();
     Map<String, String> extra = new HashMap<>(m.extra());
+    extra.put("training-images", trainingImages);
+    extra.put(Network.HOLDOUT_SIZE_KEY, Integer.toString(holdoutSize));
+    extra.put(Network.HOLDOUT_SEED_KEY, Long.toString(holdoutSeed));
     extra.put("input-normalisation", "pixel/255 (no mean/std)");
     extra.put("optimizer", "adam");
     extra.put("batch-size", Integer.toString(settings.batchSize()));

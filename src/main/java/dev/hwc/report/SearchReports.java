@@ -25,28 +25,32 @@ public final class SearchReports {
   /**
    * Test-set figures of plans, by plan hash, with the dense model's test accuracy they are compared with: top-1 and,
    * where measured, the paired standard error of the loss in points; {@code chosenOnSearchSubset} is the chosen plan
-   * measured again on the search subset (null where not), for the standard error of its journaled loss.
+   * measured again on the search subset (null where not), for the standard error of its journaled loss;
+   * {@code images} says which images the search subset, calibration and test figures came from (keys {@code search},
+   * {@code calibration}, {@code test}; empty where unknown).
    */
   public record TestSet(double baselineAccuracy, Map<String, Double> accuracyByPlanHash, Map<String, Double> lossStandardErrorByPlanHash,
-                        PairedAccuracy chosenOnSearchSubset) {
+                        PairedAccuracy chosenOnSearchSubset, Map<String, String> images) {
     public TestSet {
       accuracyByPlanHash = Map.copyOf(accuracyByPlanHash);
       lossStandardErrorByPlanHash = Map.copyOf(lossStandardErrorByPlanHash);
+      images = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(images));
     }
 
     /** Accuracies only: no standard errors. */
     public TestSet(double baselineAccuracy, Map<String, Double> accuracyByPlanHash) {
-      this(baselineAccuracy, accuracyByPlanHash, Map.of(), null);
+      this(baselineAccuracy, accuracyByPlanHash, Map.of(), null, Map.of());
     }
 
     /** From paired results; {@code chosenOnSearchSubset} may be null. */
-    public static TestSet of(double baselineAccuracy, Map<String, PairedAccuracy> byPlanHash, PairedAccuracy chosenOnSearchSubset) {
+    public static TestSet of(double baselineAccuracy, Map<String, PairedAccuracy> byPlanHash, PairedAccuracy chosenOnSearchSubset,
+                             Map<String, String> images) {
       Map<String, Double> acc = new LinkedHashMap<>(), se = new LinkedHashMap<>();
       byPlanHash.forEach((h, p) -> {
         acc.put(h, p.accuracy());
         se.put(h, p.standardErrorPoints());
       });
-      return new TestSet(baselineAccuracy, acc, se, chosenOnSearchSubset);
+      return new TestSet(baselineAccuracy, acc, se, chosenOnSearchSubset, images);
     }
 
     double standardError(String planHash) {
@@ -127,6 +131,7 @@ public final class SearchReports {
     provenance.put("model", st.modelPath());
     provenance.put("model sha256", st.modelFingerprint());
     provenance.put("data split", st.datasetFingerprint());
+    test.images().forEach((split, what) -> provenance.put(split + " images", what));
     provenance.put("hardware", st.hardware().isEmpty() ? "configured default" : st.hardware());
     provenance.put("seed", Long.toString(st.seed()));
     provenance.put("algorithms", String.join(", ", st.algorithms()));

@@ -18,6 +18,11 @@ public interface CompressionBackend {
   /** Fingerprint of the data splits (search subset, calibration set). */
   String datasetFingerprint();
 
+  /** Which images the search subset, calibration and test figures come from, in words (none for doubles in tests). */
+  default java.util.Map<String, String> dataProvenance() {
+    return java.util.Map.of();
+  }
+
   /** The pruning-algorithm menu; Rainbow's action {@code i} is entry {@code i}. */
   List<String> algorithms();
 

@@ -16,7 +16,7 @@ public final class JournaledConfig {
   static final Config LEGACY = ConfigFactory.parseString(
       "hwc.compress.batchnorm-recalibration = off\nhwc.rl.ddpg.initial-action = []\nhwc.search.warmup = random\nhwc.search.incumbent.share = 0\nhwc.search.incumbent.global-share = 0\nhwc.search.incumbent.parents = 1\nhwc.search.warmup-algorithms = []\nhwc.search.incumbent.keep-algorithm = 0\n"
       + "hwc.compress.weight-rounding = nearest\nhwc.compress.reconstruction-inputs = base\nhwc.compress.activation-equalization = off\nhwc.compress.calibration.equalization-images = all\n"
-      + "hwc.compress.depthwise-scales = per-tensor");
+      + "hwc.compress.depthwise-scales = per-tensor\nhwc.data.search-split = holdout");
 
   public static Config of(String configJson, Config current) {
     return ConfigFactory.parseString(configJson).atPath("hwc").withFallback(LEGACY).withFallback(current).resolve();

@@ -61,6 +61,8 @@ public final class ModelCompression implements CompressionBackend {
 
   @Override public String datasetFingerprint() { return splits.fingerprint(); }
 
+  @Override public Map<String, String> dataProvenance() { return splits.provenance(); }
+
   @Override public List<String> algorithms() { return settings.algorithms(); }
 
   @Override public List<LayerShape> decisionLayers() { return layers; }

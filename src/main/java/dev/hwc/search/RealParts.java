@@ -43,7 +43,7 @@ public final class RealParts implements PartsFactory {
   /** The real compression backend of a search on {@code model} (loads the model and the data splits). */
   public static ModelCompression compression(Config root, Path model) {
     Network net = ModelIO.load(model);
-    DataSplits splits = DataSplits.load(DataSettings.from(root));
+    DataSplits splits = DataSplits.load(DataSettings.from(root), net.signature(model.getFileName().toString()));
     return new ModelCompression(net, fingerprint(model), splits, CompressionSettings.from(root), EvaluationSettings.from(root),
         root.getDouble("hwc.search.max-accuracy-loss"));
   }

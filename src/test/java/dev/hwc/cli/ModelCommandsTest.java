@@ -41,7 +41,7 @@ class ModelCommandsTest {
     CliRun r = run("evaluate", "--model", model.toString(), "--data", "/nonexistent");
     assertEquals(2, r.exit());
     assertEquals(1, r.err().strip().lines().count(), r.err());
-    assertEquals(true, r.err().startsWith("hwc evaluate: error: data directory /nonexistent not found"), r.err());
+    assertEquals(true, r.err().startsWith("hwc evaluate: error: data /nonexistent not found: install"), r.err());
   }
 
   @Test

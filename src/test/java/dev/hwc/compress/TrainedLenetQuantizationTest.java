@@ -26,8 +26,8 @@ class TrainedLenetQuantizationTest {
     assumeTrue(Files.isRegularFile(model), "skipped: trained model " + model + " is missing (train it with: bin/hwc train --arch lenet5 --epochs N --out models/lenet5.zip)");
     DataSettings ds = DataSettings.from(HwcConfig.load(null));
     assumeTrue(Files.isDirectory(ds.dir()), "skipped: Fashion-MNIST not found in " + ds.dir());
-    DataSplits splits = DataSplits.load(ds);
     Network net = ModelIO.load(model);
+    DataSplits splits = DataSplits.load(ds, net.signature("lenet5"));
     ModelGraph graph = ModelGraph.of(net);
     ExecutableNetwork exec = ExecutableNetwork.withActivationQuantization(net);
     CompressionSettings settings = CompressorTest.BASE_INPUTS;

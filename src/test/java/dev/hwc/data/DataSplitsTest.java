@@ -51,7 +51,8 @@ class DataSplitsTest {
   @Test void realFashionMnistLoadsWithTheExpectedSizes() {
     Path dir = Path.of("/usr/share/datasets/fashion-mnist");
     assumeTrue(Files.isDirectory(dir), "dataset-fashion-mnist not installed");
-    var s = DataSplits.load(new DataSettings(dir, 5000, 512, 20231222));
+    var s = DataSplits.load(new DataSettings(dir, 5000, 512, 20231222).withSearchSplit(SearchSplit.HOLDOUT),
+        new ModelSignature("m", new ImageShape(1, 28, 28), 10, null));
     assertEquals(55_000, s.train().size());
     assertEquals(5_000, s.search().size());
     assertEquals(512, s.calibration().size());

@@ -68,6 +68,9 @@ class IdxReaderTest {
     assertEquals(f + ": file not found", e.getMessage());
   }
 
+  /** A model of the tiny directories' shape: 1×2×2 images, 10 classes, trained elsewhere. */
+  static final ModelSignature TINY = new ModelSignature("tiny", new ImageShape(1, 2, 2), 10, null);
+
   /** Writes a tiny MNIST-format directory: n train images (label i % 10), m test images. */
   static void writeDataset(Path d, int n, int m, byte badLabel) throws IOException {
     byte[] px = new byte[n * 4];
@@ -83,7 +86,7 @@ class IdxReaderTest {
 
   @Test void loadsSplitsFromADirectory() throws IOException {
     writeDataset(dir, 40, 10, (byte) 0);
-    var s = DataSplits.load(new DataSettings(dir, 8, 4, 7));
+    var s = DataSplits.load(new DataSettings(dir, 8, 4, 7).withSearchSplit(SearchSplit.HOLDOUT), TINY);
     assertEquals(32, s.train().size());
     assertEquals(8, s.search().size());
     assertEquals(4, s.calibration().size());
@@ -99,20 +102,21 @@ class IdxReaderTest {
     writeDataset(dir, 40, 10, (byte) 0);
     Path labels = dir.resolve("t10k-labels-idx1-ubyte");
     write(labels, idx(0x0801, new int[] {9}, new byte[9]), false);
-    var e = assertThrows(IllegalArgumentException.class, () -> DataSplits.load(new DataSettings(dir, 8, 4, 7)));
+    var e = assertThrows(IllegalArgumentException.class, () -> DataSplits.load(new DataSettings(dir, 8, 4, 7).withSearchSplit(SearchSplit.HOLDOUT), TINY));
     assertEquals(labels + ": 9 labels but t10k-images-idx3-ubyte has 10 images", e.getMessage());
   }
 
   @Test void labelOutOfRangeIsNamed() throws IOException {
     writeDataset(dir, 40, 10, (byte) 12);
-    var e = assertThrows(IllegalArgumentException.class, () -> DataSplits.load(new DataSettings(dir, 8, 4, 7)));
-    assertEquals(dir.resolve("train-labels-idx1-ubyte.gz") + ": label 12 of example 39 outside [0, 10)", e.getMessage());
+    var e = assertThrows(IllegalArgumentException.class, () -> DataSplits.load(new DataSettings(dir, 8, 4, 7).withSearchSplit(SearchSplit.HOLDOUT), TINY));
+    assertEquals("model tiny has 10 outputs but MNIST-format IDX " + dir + " has 13 classes (labels 0..12)", e.getMessage());
   }
 
   @Test void missingDirectorySaysHowToInstall() {
     Path none = dir.resolve("nonexistent");
-    var e = assertThrows(IllegalArgumentException.class, () -> DataSplits.load(new DataSettings(none, 8, 4, 7)));
-    assertEquals("data directory " + none + " not found: install Debian's dataset-fashion-mnist "
-        + "(apt-get install dataset-fashion-mnist) or pass --data DIR with the four IDX files", e.getMessage());
+    var e = assertThrows(IllegalArgumentException.class, () -> DataSplits.load(new DataSettings(none, 8, 4, 7), TINY));
+    assertEquals("data " + none + " not found: install Debian's dataset-fashion-mnist (apt-get install dataset-fashion-mnist) "
+        + "or pass --data PATH (expected the four MNIST IDX files, CIFAR-10 data_batch_1..5.bin + test_batch.bin, "
+        + "CIFAR-100 train.bin + test.bin, a .npz with x_train/y_train/x_test/y_test, or train/ and test/ image folders)", e.getMessage());
   }
 }

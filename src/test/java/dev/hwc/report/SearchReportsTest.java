@@ -43,7 +43,7 @@ class SearchReportsTest {
         SearchReports.plansToTest(s, 1).stream().map(CompressionPlan::hash).toList());
     // 1,000 test images, dense 880 right: plan 3 870 right (30 lost, 20 gained), plan 1 875 (5 lost)
     var test = SearchReports.TestSet.of(0.88, Map.of(plan(0.3).hash(), new PairedAccuracy(1000, 870, 30, 20),
-        plan(0.1).hash(), new PairedAccuracy(1000, 875, 5, 0)), new PairedAccuracy(5000, 4400, 60, 20));
+        plan(0.1).hash(), new PairedAccuracy(1000, 875, 5, 0)), new PairedAccuracy(5000, 4400, 60, 20), Map.of());
     SearchReport r = SearchReports.of(s, test, "p.json", "m.zip");
     assertEquals(4, r.allEpisodes().size());
     assertEquals(List.of(1, 3, 4), r.pareto().stream().map(SearchReport.EpisodePoint::episode).toList());
