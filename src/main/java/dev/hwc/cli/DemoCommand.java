@@ -11,6 +11,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -37,19 +38,27 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--episodes", description = "Episodes of the search (default " + DEFAULT_EPISODES + ").")
   int episodes = DEFAULT_EPISODES;
 
-  @Option(names = "--id", description = "Name of the search (default demo).")
-  String id = "demo";
+  @Option(names = "--id", description = "Name of the search (default demo, or demo-<model> with --model).")
+  String id;
+
+  @Option(names = "--model", paramLabel = "M", description = "Model zip to search (default: the bundled models/lenet5.zip); "
+      + "with --data for a model of other images, e.g. models/rgb-resnet.zip --data DIR.")
+  Path model;
+
+  @picocli.CommandLine.Mixin DataOptions data;
 
   @Option(names = "--max-time", description = "Stop the search after this long (default 8m), e.g. 5m.")
   String maxTime = "8m";
 
   @Override
   public Integer call() {
+    String name = model == null ? "demo" : "demo-" + model.getFileName().toString().replaceFirst("\\.zip$", "");
+    String id = this.id != null ? this.id : name;
     SearchCommand.checkId(id);
     if (episodes < 1) throw new IllegalArgumentException("--episodes must be at least 1, was " + episodes);
     Config current = HwcConfig.load(null);
     SearchSettings where = SearchSettings.from(current);
-    Path model = HwcConfig.resolve("models/lenet5.zip");
+    Path model = this.model != null ? this.model : HwcConfig.resolve("models/lenet5.zip");
     var out = spec.commandLine().getOut();
     var err = spec.commandLine().getErr();
     String searchId = id;
@@ -65,8 +74,10 @@ public final class DemoCommand implements Callable<Integer> {
         out.println("demo: search '" + id + "' is complete; this run is '" + searchId + "'");
       }
       out.flush();
-      code = Hwc.commandLine().setOut(out).setErr(err).execute("search", "--model", model.toString(),
-          "--episodes", Integer.toString(episodes), "--max-time", maxTime, "--id", searchId);
+      List<String> args = new java.util.ArrayList<>(List.of("search", "--model", model.toString(),
+          "--episodes", Integer.toString(episodes), "--max-time", maxTime, "--id", searchId));
+      args.addAll(data.arguments());
+      code = Hwc.commandLine().setOut(out).setErr(err).execute(args.toArray(String[]::new));
     }
     if (code != 0) return code;
     return Hwc.commandLine().setOut(out).setErr(err).execute("report", searchId);

@@ -46,7 +46,12 @@ public final class ImportCommand implements Callable<Integer> {
   List<Double> std;
   @Option(names = "--input-shape", split = ",", paramLabel = "C,H,W", description = "image shape, needed only when the model's input is flat or symbolic")
   int[] inputShape;
+  @Option(names = "--trained-on", paramLabel = "TEXT", description = "the images the model was trained on, recorded in its metadata "
+      + "(default: \"" + TRAINED_ELSEWHERE + "\"); searches never steer by the training split of a model hwc did not train")
+  String trainedOn = TRAINED_ELSEWHERE;
   @Option(names = "--json", description = "print the result as JSON") boolean json;
+
+  static final String TRAINED_ELSEWHERE = "outside hwc, not stated";
 
   public record Imported(String model, String source, int nodes, int prunableLayers, ModelMetadata metadata) {}
 
@@ -61,6 +66,11 @@ public final class ImportCommand implements Callable<Integer> {
     } catch (RuntimeException e) {
       throw new IllegalStateException(source.file() + ": the translated network does not run: " + e.getMessage(), e);
     }
+    java.util.Map<String, String> extra = new java.util.TreeMap<>(net.metadata().extra());
+    extra.put("training-images", trainedOn);
+    var m = net.metadata();
+    net = net.withMetadata(new ModelMetadata(m.architecture(), m.seed(), m.epochs(), m.testAccuracy(), m.params(), m.macs(),
+        m.trainingSeconds(), m.datasetFingerprint(), m.hwcVersion(), m.created(), extra));
     Path target = HwcConfig.resolve(out.toString());
     ModelIO.save(net, target);
     Imported r = new Imported(out.toString(), source.file().toString(), net.nodes().size(), net.layerShapes().size(), net.metadata());

@@ -177,6 +177,7 @@ public final class DataSplits {
     }
     prov.put("test", testIdx.length == nTest ? "all " + count(nTest) + " test images (" + testSrc.describe() + ")"
         : "the other half of the test images, " + count(testIdx.length) + " (" + testSrc.describe() + "; " + seed + ")");
+    prov = orderedAsDocumented(prov);
     ImageSource searchFrom = searchSrc;
     int[] trainSel = trainIdx, testSel = testIdx;
     return new DataSplits(files, rule,
@@ -185,6 +186,13 @@ public final class DataSplits {
         trainSrc.read("calibration", calibrationIdx, shape, k),
         new Lazy(() -> testSrc.read("test", testSel, shape, k)),
         java.util.Collections.unmodifiableMap(prov));
+  }
+
+  /** search, calibration, test: the order the splits are listed in everywhere. */
+  private static Map<String, String> orderedAsDocumented(Map<String, String> prov) {
+    Map<String, String> out = new LinkedHashMap<>();
+    for (String k : new String[] {"search", "calibration", "test"}) out.put(k, prov.get(k));
+    return out;
   }
 
   private static int[] all(int n) {

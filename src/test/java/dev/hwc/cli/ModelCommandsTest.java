@@ -45,6 +45,23 @@ class ModelCommandsTest {
   }
 
   @Test
+  void aGreyModelOnColourDataIsOneLineAndExitTwoForEvaluateAndCompress() throws Exception {
+    Path model = dir.resolve("lenet5.zip");
+    ModelIO.save(ReferenceArchitectures.lenet5(1), model);
+    Path data = dir.resolve("cifar");
+    dev.hwc.data.DatasetWriter.cifar10(data, dev.hwc.data.DatasetFormatsTest.split("train", dev.hwc.data.DatasetFormatsTest.RGB32, 10, 10),
+        dev.hwc.data.DatasetFormatsTest.split("test", dev.hwc.data.DatasetFormatsTest.RGB32, 5, 10));
+    String expected = "model lenet5.zip takes 1×28×28 images but CIFAR-10 binary " + data + " holds 3×32×32 images";
+    for (String[] args : new String[][] {{"evaluate"}, {"compress", "--uniform", "0.5:Magnitude:8:8", "--out", dir.resolve("c").toString()}}) {
+      java.util.List<String> a = new java.util.ArrayList<>(java.util.List.of(args));
+      a.addAll(java.util.List.of("--model", model.toString(), "--data", data.toString()));
+      CliRun r = run(a.toArray(String[]::new));
+      assertEquals(2, r.exit(), args[0] + ": " + r.err());
+      assertEquals("hwc " + args[0] + ": error: " + expected, r.err().strip(), args[0]);
+    }
+  }
+
+  @Test
   void foreignModelAndUnknownArchitectureAreOneLineErrors() throws Exception {
     Path bogus = dir.resolve("bogus.zip");
     java.nio.file.Files.writeString(bogus, "not a zip");

@@ -14,11 +14,11 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.*;
 
 /** Each reader of {@link DatasetFiles} on small files written here, with hand-checked values. */
-class DatasetFormatsTest {
+public class DatasetFormatsTest {
   @TempDir Path dir;
 
   /** n images of shape whose byte p of image i is (i * 7 + p) mod 256, labels (i mod k). */
-  static DatasetWriter.Split split(String name, ImageShape shape, int n, int k) {
+  public static DatasetWriter.Split split(String name, ImageShape shape, int n, int k) {
     byte[] px = new byte[n * shape.pixels()];
     for (int i = 0; i < n; i++)
       for (int p = 0; p < shape.pixels(); p++) px[i * shape.pixels() + p] = (byte) ((i * 7 + p) % 256);
@@ -27,7 +27,7 @@ class DatasetFormatsTest {
     return new DatasetWriter.Split(name, shape, px, labels);
   }
 
-  static ImageShape RGB32 = new ImageShape(3, 32, 32);
+  public static final ImageShape RGB32 = new ImageShape(3, 32, 32);
 
   static float pixel(DatasetWriter.Split s, int i, int c, int y, int x) {
     ImageShape sh = s.shape();
