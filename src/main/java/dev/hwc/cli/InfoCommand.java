@@ -76,6 +76,8 @@ public final class InfoCommand implements Callable<Integer> {
         m.architecture(), m.seed(), m.epochs(), m.testAccuracy(), m.trainingSeconds(),
         m.datasetFingerprint().isEmpty() ? "-" : m.datasetFingerprint().substring(0, Math.min(12, m.datasetFingerprint().length())),
         m.created().isEmpty() ? "-" : m.created());
+    System.out.println("trained on: " + m.extra().getOrDefault("training-images",
+        m.epochs() > 0 ? "the training split of its data less the search holdout (hwc train)" : "not stated"));
     String fmt = "%-18s %-15s %-14s %-10s %6s %6s %6s %10s %12s%n";
     System.out.printf(fmt, "layer", "type", "input", "output", "kernel", "stride", "groups", "params", "MACs");
     for (Row r : info.layers())

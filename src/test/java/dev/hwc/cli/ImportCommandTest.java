@@ -40,6 +40,7 @@ class ImportCommandTest {
     r = run("info", "--model", zip.toString(), "--json");
     assertEquals(0, r.exit(), r.err());
     JsonNode info = new ObjectMapper().readTree(r.out());
+    assertEquals("outside hwc, not stated", info.get("metadata").get("extra").get("training-images").asText());
     // stem conv 8·1·9 + 8, block 16·8·9 + 16·16·9 + 1x1 16·8 + 3·16 folded-BN biases, fc 16·10 + 10, input_norm 4
     assertEquals(80 + 1152 + 2304 + 128 + 48 + 170 + 4, info.get("totalParams").asLong());
     // MACs: stem 28·28·8·9, conv1 7·7·16·72, conv2 7·7·16·144, shortcut 7·7·16·8, fc 160
