@@ -1,6 +1,7 @@
 #!/usr/bin/python3
 """Exports the torchvision-family fixtures of TorchvisionFamiliesTest (Debian's python3-torch 1.13,
-python3-torchvision 0.14, python3-onnx): eight CNN families at 3x32x32 input and 10 classes, at reduced width so that
+python3-torchvision 0.14, python3-onnx): eight CNN families, and a small net of the operators they leave out, at
+3x32x32 input and 10 classes, at reduced width so that
 they stay small, randomly initialised (seed 0) with non-trivial BatchNorm statistics, in eval mode.
 
 For each family: <name>.onnx (opset 13, dynamic batch) and <name>.out.bin (float32 little-endian PyTorch logits
@@ -53,6 +54,26 @@ def googlenet_quarter():
     return m
 
 
+class Operators(nn.Module):
+    """One of each operator the families above do not all exercise: LeakyReLU, ceil-mode max pooling that changes the
+    output size, SiLU, Hardsigmoid, Tanh, Hardswish, a three-way Concat of computed maps and AdaptiveAvgPool2d(1)."""
+
+    def __init__(self):
+        super().__init__()
+        self.stem = nn.Sequential(nn.Conv2d(3, 12, 3, 1, 1), nn.BatchNorm2d(12), nn.LeakyReLU(0.1))
+        self.pool = nn.MaxPool2d(3, 2, ceil_mode=True)  # 32 -> 16 (floor rounding gives 15)
+        self.a = nn.Sequential(nn.Conv2d(12, 8, 1), nn.BatchNorm2d(8), nn.SiLU())
+        self.b = nn.Sequential(nn.Conv2d(12, 8, 3, 1, 1), nn.BatchNorm2d(8), nn.Hardsigmoid())
+        self.c = nn.Sequential(nn.Conv2d(12, 4, 3, 1, 1), nn.BatchNorm2d(4), nn.Tanh())
+        self.mix = nn.Sequential(nn.Conv2d(20, 16, 3, 2, 1), nn.BatchNorm2d(16), nn.Hardswish(), nn.AdaptiveAvgPool2d(1))
+        self.fc = nn.Linear(16, 10)
+
+    def forward(self, x):
+        x = self.pool(self.stem(x))
+        x = self.mix(torch.cat([self.a(x), self.b(x), self.c(x)], 1))
+        return self.fc(torch.flatten(x, 1))
+
+
 def families():
     v3, v3_last = mobilenetv3._mobilenet_v3_conf("mobilenet_v3_small", width_mult=0.5)
     b0, b0_last = efficientnet._efficientnet_conf("efficientnet_b0", width_mult=0.25, depth_mult=0.5)
@@ -65,6 +86,7 @@ def families():
         ("squeezenet1_1", lambda: squeezenet.SqueezeNet("1_1", num_classes=10)),
         ("shufflenet_v2", lambda: shufflenetv2.ShuffleNetV2([4, 8, 4], [24, 48, 96, 192, 256], num_classes=10)),
         ("googlenet", googlenet_quarter),
+        ("operators", Operators),
     ]
 
 

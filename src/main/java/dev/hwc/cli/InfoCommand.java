@@ -3,6 +3,7 @@ package dev.hwc.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.hwc.model.LayerShape;
+import dev.hwc.model.ModelGraph;
 import dev.hwc.model.ModelIO;
 import dev.hwc.model.ModelMetadata;
 import dev.hwc.model.Network;
@@ -28,7 +29,9 @@ public final class InfoCommand implements Callable<Integer> {
   /** One node of the table; kernel/stride/groups are 0 where they do not apply, MACs only for prunable layers. */
   public record Row(String name, String type, String input, String output, int kernel, int stride, int groups, long params, long macs) {}
 
-  public record Info(String model, List<Row> layers, long totalParams, long totalMacs, int prunableLayers, ModelMetadata metadata) {}
+  /** {@code fineGrainedOnly}: the layers whose channels coarse pruning cannot follow, with why (ModelGraph). */
+  public record Info(String model, List<Row> layers, long totalParams, long totalMacs, int prunableLayers,
+                     Map<String, String> fineGrainedOnly, ModelMetadata metadata) {}
 
   public static Info describe(Network net, String source) {
     Map<String, int[]> shapes = net.outputShapes();
@@ -57,7 +60,7 @@ public final class InfoCommand implements Callable<Integer> {
       LayerShape s = prunable.get(n.name());
       rows.add(new Row(n.name(), type, in.isEmpty() ? "-" : in, dims(shapes.get(n.name())), kernel, stride, groups, params, s == null ? 0 : s.macs()));
     }
-    return new Info(source, rows, net.totalParams(), net.totalMacs(), prunable.size(), net.metadata());
+    return new Info(source, rows, net.totalParams(), net.totalMacs(), prunable.size(), ModelGraph.of(net).coarseRestrictions(), net.metadata());
   }
 
   private static String dims(int[] s) {
@@ -85,6 +88,27 @@ public final class InfoCommand implements Callable<Integer> {
           r.stride() == 0 ? "" : r.stride(), r.groups() == 0 ? "" : r.groups(), r.params() == 0 ? "" : String.format("%,d", r.params()),
           r.macs() == 0 ? "" : String.format("%,d", r.macs()));
     System.out.printf("total: %,d params, %,d MACs in %d prunable layers%n", info.totalParams(), info.totalMacs(), info.prunableLayers());
+    java.io.PrintWriter out = new java.io.PrintWriter(System.out, true);
+    printRestrictions(info.fineGrainedOnly(), info.prunableLayers(), Integer.MAX_VALUE, model, out);
+    out.flush();
     return 0;
+  }
+
+  /**
+   * The layers a search prunes only element-wise (a coarse choice there runs Magnitude), one line each up to
+   * {@code limit}, then a count and where to see them all.
+   */
+  static void printRestrictions(Map<String, String> restricted, int layers, int limit, Path model, java.io.PrintWriter out) {
+    if (restricted.isEmpty()) return;
+    out.printf("fine-grained pruning only on %d of %d layers (coarse choices prune their weights element-wise; removing "
+        + "channels is not followed through Concat, channel slices and shuffles):%n", restricted.size(), layers);
+    int shown = 0;
+    for (var e : restricted.entrySet()) {
+      if (shown++ == limit) {
+        out.printf("  ... and %d more (hwc info --model %s lists them)%n", restricted.size() - limit, model);
+        break;
+      }
+      out.printf("  %s: %s%n", e.getKey(), e.getValue());
+    }
   }
 }

@@ -107,6 +107,7 @@ public final class SearchCommand implements Callable<Integer> {
       out.printf("search %s: %s, %d decision layers, baseline top-1 %.2f%%, baseline energy %.4g pJ, %d episodes%n",
           searchId, model, c.decisionLayers().size(), c.baselineAccuracy() * 100, started.baselineEnergy(), n);
       c.dataProvenance().forEach((split, what) -> out.printf("  %s images: %s%n", split, what));
+      InfoCommand.printRestrictions(c.coarseRestrictions(), c.decisionLayers().size(), 8, model, out);
       out.flush();
       handedOver = true;
       int code = SearchSession.run(system, search, lock, searchId, 0, n, deadline, out, spec.commandLine().getErr());

@@ -186,6 +186,9 @@ public final class Compressor {
   /** Fewest calibration samples per input of a row for a layer to be refit to its compressed inputs. */
   static final int MIN_SAMPLES_PER_INPUT = 2;
 
+  /** What a coarse choice runs on a layer whose channels cannot be removed ({@link ModelGraph#coarseRestrictions}). */
+  static final String RESTRICTED_FALLBACK = "Magnitude";
+
   /** One plan being applied. Not thread-safe; one per episode. */
   public final class Session {
     private final Map<Integer, int[]> alive = new HashMap<>();      // group id -> kept original channel indices
@@ -296,7 +299,7 @@ public final class Compressor {
         setWeights(l.name(), wl);
         return fp.name();
       }
-      if (p instanceof FilterPruner filter) return pruneFilters(l, filter, d.pruneRatio()) ? filter.name() : Pruners.NONE;
+      if (p instanceof FilterPruner filter) return pruneOutputs(l, filter, d, filter.name());
       if (p instanceof ObsReconstruction obs) {
         setWeights(l.name(), obs.prune(obsBlocks(l), d.pruneRatio()));
         return obs.name();
@@ -304,9 +307,21 @@ public final class Compressor {
       ChannelReconstruction cr = (ChannelReconstruction) p;
       DependencyGroup in = graph.inputGroup(l.name());
       if (l.kind() == LayerKind.DEPTHWISE_CONV || !in.prunable() || in.owners().size() != 1)
-        return pruneFilters(l, new FilterL1(), d.pruneRatio()) ? "FilterL1 (fallback)" : Pruners.NONE;
+        return pruneOutputs(l, new FilterL1(), d, "FilterL1 (fallback)");
       reconstruct(l, cr, in, d.pruneRatio());
       return cr.name();
+    }
+
+    /**
+     * Removes output filters chosen by {@code p}, named {@code applied}; on a layer whose channels cannot be removed
+     * ({@link ModelGraph#coarseRestrictions}) it prunes the same share of its weights element-wise instead.
+     */
+    private String pruneOutputs(Layer l, FilterPruner p, LayerDecision d, String applied) {
+      if (graph.coarseRestrictions().containsKey(l.name())) {
+        String fine = prune(l, new LayerDecision(d.pruneRatio(), RESTRICTED_FALLBACK, d.weightBits(), d.activationBits()));
+        return fine.equals(Pruners.NONE) ? fine : fine + " (fallback)";
+      }
+      return pruneFilters(l, p, d.pruneRatio()) ? applied : Pruners.NONE;
     }
 
     private boolean pruneFilters(Layer l, FilterPruner p, double ratio) {
@@ -411,29 +426,38 @@ public final class Compressor {
       }
     }
 
-    /** Removes every channel of {@code g} not at the given positions (indices into the alive list). */
+    /**
+     * Removes every channel of {@code g} not at the given positions (indices into the alive list). A layer can both
+     * read and write the group (a block whose output is added back to its input), so each touched layer's shape is
+     * taken once, before any change, and follows its rows and columns as they go.
+     */
     private void removeChannels(DependencyGroup g, int[] keepPos) {
       int[] old = alive.get(g.id());
       if (keepPos.length == old.length) return;
       int[] now = new int[keepPos.length];
       for (int i = 0; i < keepPos.length; i++) now[i] = old[keepPos[i]];
-      for (String o : g.owners()) shrinkRows(graph.layer(o), keepPos);
-      for (String dw : g.depthwise()) shrinkRows(graph.layer(dw), keepPos);
+      Map<String, long[]> shapes = new HashMap<>();
+      for (String o : g.owners()) shapes.put(o, coarseShape(graph.layer(o)));
+      for (String dw : g.depthwise()) shapes.put(dw, coarseShape(graph.layer(dw)));
+      for (Consumer c : g.consumers()) shapes.put(c.layer(), coarseShape(graph.layer(c.layer())));
+      for (String o : g.owners()) shrinkRows(o, shapes.get(o), keepPos);
+      for (String dw : g.depthwise()) shrinkRows(dw, shapes.get(dw), keepPos);
       for (String n : g.batchNorms()) {
         float[][] p = bn.get(n);
         for (int i = 0; i < 4; i++) p[i] = Tensors.select(p[i], new long[]{p[i].length}, 0, keepPos);
       }
       for (Consumer c : g.consumers()) {
-        Layer cl = graph.layer(c.layer());
-        long[] s = coarseShape(cl);
-        setWeights(cl.name(), Tensors.select(w.get(cl.name()), s, 1, keepPos));
+        long[] s = shapes.get(c.layer());
+        setWeights(c.layer(), Tensors.select(w.get(c.layer()), s, 1, keepPos));
+        s[1] = keepPos.length;
       }
       alive.put(g.id(), now);
     }
 
-    private void shrinkRows(Layer l, int[] keepPos) {
-      setWeights(l.name(), Tensors.select(w.get(l.name()), coarseShape(l), 0, keepPos));
-      if (b.containsKey(l.name())) b.put(l.name(), Tensors.select(b.get(l.name()), new long[]{b.get(l.name()).length}, 0, keepPos));
+    private void shrinkRows(String layer, long[] shape, int[] keepPos) {
+      setWeights(layer, Tensors.select(w.get(layer), shape, 0, keepPos));
+      shape[0] = keepPos.length;
+      if (b.containsKey(layer)) b.put(layer, Tensors.select(b.get(layer), new long[]{b.get(layer).length}, 0, keepPos));
     }
 
     private int[] outputAlive(Layer l) {

@@ -17,6 +17,11 @@ import java.util.Map;
  * every <i>owner</i> (the group's first owner in topological order, its leader, decides; later owners follow), channel
  * c of every depthwise conv and BatchNorm on it, and input channel c (or the H·W block of input features c, after
  * Flatten) of every consumer. Groups that hold the network input or reach the network output are never pruned.
+ *
+ * <p>A {@code Concat} places its inputs' channels at offsets of a wider map, a channel slice or shuffle moves them;
+ * that is not followed yet, so a group whose channels feed one of these is not pruned either, and the layers writing
+ * it are <b>restricted</b> to fine-grained pruning ({@link #coarseRestrictions()} says which and why). Their output
+ * is a channel space of its own, never pruned.
  */
 public final class ModelGraph {
 
@@ -29,10 +34,10 @@ public final class ModelGraph {
   /**
    * One channel space. {@code owners} in topological order (the leader first); {@code depthwise} convs and
    * {@code batchNorms} that carry it; {@code consumers} that read it; {@code prunable} false for the input's and
-   * the output's spaces.
+   * the output's spaces and where {@code restriction} (else null) says why coarse pruning cannot follow them.
    */
   public record DependencyGroup(int id, int channels, List<String> owners, List<String> depthwise,
-                                List<String> batchNorms, List<Consumer> consumers, boolean prunable) {
+                                List<String> batchNorms, List<Consumer> consumers, boolean prunable, String restriction) {
     public String leader() {
       return owners.isEmpty() ? null : owners.get(0);
     }
@@ -46,6 +51,7 @@ public final class ModelGraph {
   private final Map<String, DependencyGroup> inputGroup = new HashMap<>();
   private final Map<String, DependencyGroup> bnGroup = new HashMap<>();
   private final Map<String, Integer> inputBlock = new HashMap<>();
+  private final Map<String, String> restrictions = new LinkedHashMap<>();
 
   private ModelGraph(List<Node> nodes, List<Layer> layers, List<DependencyGroup> groups) {
     this.nodes = nodes;
@@ -64,6 +70,10 @@ public final class ModelGraph {
         inputGroup.put(c.layer(), g);
         inputBlock.put(c.layer(), c.block());
       }
+    }
+    for (Layer l : layers) {
+      String why = outputGroup.get(l.name()).restriction();
+      if (why != null) restrictions.put(l.name(), why);
     }
   }
 
@@ -90,6 +100,7 @@ public final class ModelGraph {
     Map<Integer, List<String>> owners = new HashMap<>(), dws = new HashMap<>(), bns = new HashMap<>();
     Map<Integer, List<Consumer>> consumers = new HashMap<>();
     List<Integer> fixedSpaces = new ArrayList<>();
+    Map<Integer, String> restricted = new LinkedHashMap<>();
     Map<String, Integer> consumedCount = new HashMap<>();
     for (Node node : nodes) {
       List<Tensor> in = new ArrayList<>();
@@ -148,19 +159,23 @@ public final class ModelGraph {
         out = in.get(0);
       } else if (node instanceof Node.Pool p) {
         Tensor x = in.get(0);
-        int e = (x.h() + 2 * p.padding() - p.kernel()) / p.stride() + 1, f = (x.w() + 2 * p.padding() - p.kernel()) / p.stride() + 1;
-        out = new Tensor(x.channels(), e, f, false, x.space(), 1);
+        out = new Tensor(x.channels(), p.outputSize(x.h()), p.outputSize(x.w()), false, x.space(), 1);
       } else if (node instanceof Node.GlobalAvgPool) {
         Tensor x = in.get(0);
         out = new Tensor(x.channels(), 1, 1, true, x.space(), 1);
       } else if (node instanceof Node.Flatten) {
         Tensor x = in.get(0);
         out = new Tensor(x.channels(), 1, 1, true, x.space(), x.h() * x.w());
-      } else if (node instanceof Node.Add a) {
+      } else if (node instanceof Node.Add || node instanceof Node.Mul) {
+        // a join: its inputs' channels are the same channels, so they are pruned together (one space); a Mul's
+        // [C, 1, 1] gate is broadcast over the other input's map
         Tensor x = in.get(0);
-        for (Tensor y : in)
-          if (y.channels() != x.channels() || y.h() != x.h() || y.w() != x.w() || y.flat() != x.flat() || y.block() != x.block())
-            throw new IllegalArgumentException("add '" + a.name() + "' joins tensors of different shapes");
+        if (node instanceof Node.Mul && in.get(1).h() * in.get(1).w() > x.h() * x.w()) x = in.get(1);
+        for (Tensor y : in) {
+          boolean gate = node instanceof Node.Mul && !y.flat() && !x.flat() && y.h() == 1 && y.w() == 1;
+          if (y.channels() != x.channels() || (!gate && (y.h() != x.h() || y.w() != x.w())) || y.flat() != x.flat() || y.block() != x.block())
+            throw new IllegalArgumentException((node instanceof Node.Add ? "add '" : "mul '") + node.name() + "' joins tensors of different shapes");
+        }
         int root = find(parent, x.space());
         for (Tensor y : in) {
           int r = find(parent, y.space());
@@ -171,6 +186,25 @@ public final class ModelGraph {
           }
         }
         out = new Tensor(x.channels(), x.h(), x.w(), x.flat(), root, x.block());
+      } else if (node instanceof Node.ChannelSlice || node instanceof Node.ChannelShuffle) {
+        // channels move or go: a later space of its own, and the source's channels are not pruned
+        Tensor x = in.get(0);
+        int channels = node instanceof Node.ChannelSlice c ? c.to() - c.from() : x.channels();
+        restricted.putIfAbsent(x.space(), "its channels are " + (node instanceof Node.ChannelSlice ? "sliced by '" : "shuffled by '") + node.name() + "'");
+        int sp = newSpace(parent, spaceChannels, channels);
+        fixedSpaces.add(sp);
+        out = new Tensor(channels, x.h(), x.w(), false, sp, 1);
+      } else if (node instanceof Node.Concat) {
+        int channels = 0;
+        for (Tensor y : in) {
+          if (y.flat() || y.h() != in.get(0).h() || y.w() != in.get(0).w())
+            throw new IllegalArgumentException("concat '" + node.name() + "' joins maps of different sizes");
+          restricted.putIfAbsent(y.space(), "its channels feed concat '" + node.name() + "'");
+          channels += y.channels();
+        }
+        int sp = newSpace(parent, spaceChannels, channels);
+        fixedSpaces.add(sp);
+        out = new Tensor(channels, in.get(0).h(), in.get(0).w(), false, sp, 1);
       } else {
         throw new IllegalArgumentException("unsupported node " + node);
       }
@@ -179,13 +213,16 @@ public final class ModelGraph {
     // Spaces reaching an unconsumed node (the network outputs) are fixed, as is the input's.
     for (var e : t.entrySet()) if (!consumedCount.containsKey(e.getKey())) fixedSpaces.add(e.getValue().space());
     List<Integer> fixedRoots = fixedSpaces.stream().map(s -> find(parent, s)).toList();
+    Map<Integer, String> restrictedRoots = new HashMap<>();
+    for (var e : restricted.entrySet()) restrictedRoots.putIfAbsent(find(parent, e.getKey()), e.getValue());
     Map<Integer, List<String>> mOwners = merge(parent, owners), mDws = merge(parent, dws), mBns = merge(parent, bns);
     Map<Integer, List<Consumer>> mCons = merge(parent, consumers);
     List<DependencyGroup> groups = new ArrayList<>();
     for (int s = 0; s < parent.size(); s++) {
       if (find(parent, s) != s) continue;
       groups.add(new DependencyGroup(groups.size(), spaceChannels.get(s), sorted(mOwners.get(s), layers), sorted(mDws.get(s), layers),
-          mBns.getOrDefault(s, List.of()), mCons.getOrDefault(s, List.of()), !fixedRoots.contains(s) && mOwners.containsKey(s)));
+          mBns.getOrDefault(s, List.of()), mCons.getOrDefault(s, List.of()),
+          !fixedRoots.contains(s) && !restrictedRoots.containsKey(s) && mOwners.containsKey(s), restrictedRoots.get(s)));
     }
     return new ModelGraph(List.copyOf(nodes), List.copyOf(layers), List.copyOf(groups));
   }
@@ -262,6 +299,14 @@ public final class ModelGraph {
     if (l.kind() == LayerKind.DEPTHWISE_CONV) return false;
     DependencyGroup g = outputGroup.get(layer);
     return g.prunable() && layer.equals(g.leader());
+  }
+
+  /**
+   * Layers whose output channels coarse pruning cannot follow through the graph (those writing or carrying a
+   * restricted group), in layer order, each with the reason: their menu is the fine-grained algorithms.
+   */
+  public Map<String, String> coarseRestrictions() {
+    return restrictions;
   }
 
   /** Prunable layers whose outputs reach this layer's input (through non-parametric nodes, depthwise convs and adds). */

@@ -240,8 +240,7 @@ public record Network(List<Node> nodes, Map<String, INDArray> params, ModelMetad
     if (n instanceof Node.Activation) return in.get(0);
     if (n instanceof Node.Pool p) {
       int[] s = spatial(who, in.get(0));
-      int h = (s[1] + 2 * p.padding() - p.kernel()) / p.stride() + 1;
-      int w = (s[2] + 2 * p.padding() - p.kernel()) / p.stride() + 1;
+      int h = p.outputSize(s[1]), w = p.outputSize(s[2]);
       if (h < 1 || w < 1) throw new IllegalArgumentException(who + "window larger than the input " + s[1] + "x" + s[2]);
       return new int[]{s[0], h, w};
     }
@@ -252,12 +251,45 @@ public record Network(List<Node> nodes, Map<String, INDArray> params, ModelMetad
           throw new IllegalArgumentException(who + "inputs have different shapes " + Arrays.toString(in.get(0)) + " and " + Arrays.toString(s));
       return in.get(0);
     }
+    if (n instanceof Node.Mul) {
+      int[] a = in.get(0), b = in.get(1);
+      if (Arrays.equals(a, b)) return a;
+      if (isGate(b, a)) return a;
+      if (isGate(a, b)) return b;
+      throw new IllegalArgumentException(who + "multiplies shapes " + Arrays.toString(a) + " and " + Arrays.toString(b)
+          + " (equal shapes, or [C,H,W] by a [C,1,1] gate)");
+    }
+    if (n instanceof Node.Concat) {
+      int channels = 0;
+      for (int[] s : in) {
+        if (s.length != 3 || in.get(0).length != 3 || s[1] != in.get(0)[1] || s[2] != in.get(0)[2])
+          throw new IllegalArgumentException(who + "concatenates shapes " + Arrays.toString(in.get(0)) + " and " + Arrays.toString(s)
+              + " (channels of [C,H,W] maps with the same H, W)");
+        channels += s[0];
+      }
+      return new int[]{channels, in.get(0)[1], in.get(0)[2]};
+    }
+    if (n instanceof Node.ChannelSlice c) {
+      int[] s = spatial(who, in.get(0));
+      if (c.to() > s[0]) throw new IllegalArgumentException(who + "slices channels [" + c.from() + ", " + c.to() + ") of " + s[0]);
+      return new int[]{c.to() - c.from(), s[1], s[2]};
+    }
+    if (n instanceof Node.ChannelShuffle c) {
+      int[] s = spatial(who, in.get(0));
+      if (s[0] % c.groups() != 0) throw new IllegalArgumentException(who + s[0] + " channels do not shuffle in " + c.groups() + " groups");
+      return s;
+    }
     if (n instanceof Node.Flatten) {
       long size = 1;
       for (int d : in.get(0)) size *= d;
       return new int[]{(int) size};
     }
     throw new IllegalArgumentException(who + "unsupported node type " + n.getClass().getSimpleName());
+  }
+
+  /** Whether {@code gate} is a [C, 1, 1] per-channel factor of the [C, H, W] {@code map}. */
+  static boolean isGate(int[] gate, int[] map) {
+    return gate.length == 3 && map.length == 3 && gate[0] == map[0] && gate[1] == 1 && gate[2] == 1;
   }
 
   private static int[] spatial(String who, int[] s) {

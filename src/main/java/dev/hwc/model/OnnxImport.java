@@ -29,16 +29,20 @@ import java.util.Set;
  * <p>Mapping: Conv → {@link Node.Conv2d} (group 1 or depthwise, symmetric pads, dilation 1); Gemm and MatMul (+ a
  * following constant Add as bias) → {@link Node.Dense} with W stored [in, out]; BatchNormalization → an explicit
  * {@link Node.BatchNorm} (not folded, so the graph keeps the source's layers); Relu, Clip(0,6) → ReLU / ReLU6;
- * Softmax over features; MaxPool / AveragePool (square window); GlobalAveragePool; Add of two tensors (residual);
- * Flatten (axis 1) and Reshape to [N, -1]; Add/Sub/Mul/Div of a tensor and a scalar or per-channel constant → a
- * BatchNorm node (a model normalising its own input); Identity and Dropout are skipped; Constant and shape arithmetic
- * are folded. Anything else
- * fails with one message naming the node and its operator, before anything is written.
+ * Sigmoid, Tanh, HardSigmoid (PyTorch's 1/6, 1/2), HardSwish, LeakyRelu; Softmax over features; MaxPool (ceil
+ * rounding too) / AveragePool (square window); GlobalAveragePool and ReduceMean over H, W; Add of two tensors
+ * (residual); Mul of two tensors of one shape or of a map and a [C, 1, 1] gate (SiLU, hard-swish,
+ * squeeze-and-excitation); Concat of maps on channels; Slice / Split of channels; ShuffleNet's Reshape–Transpose–
+ * Reshape → {@link Node.ChannelShuffle}; Flatten (axis 1) and Reshape to [N, -1]; Add/Sub/Mul/Div of a tensor and a
+ * scalar or per-channel constant → a BatchNorm node (a model normalising its own input); Identity and Dropout are
+ * skipped; Constant and shape arithmetic are folded. Anything else fails with one message naming the node and its
+ * operator, before anything is written.
  */
 public final class OnnxImport {
   static final Set<String> SUPPORTED = Set.of("Conv", "Gemm", "MatMul", "Add", "BatchNormalization", "Relu", "Clip",
       "Softmax", "MaxPool", "AveragePool", "GlobalAveragePool", "Flatten", "Reshape", "Identity", "Dropout", "Constant", "Pad", "Sub", "Mul", "Div",
-      "Shape", "Gather", "Unsqueeze", "Squeeze", "Concat", "Cast");
+      "Shape", "Gather", "Unsqueeze", "Squeeze", "Concat", "Cast", "Sigmoid", "Tanh", "HardSigmoid", "HardSwish", "LeakyRelu",
+      "Slice", "Split", "Transpose", "ReduceMean");
 
   /** The batch size inside folded shape arithmetic (Shape → Gather → Unsqueeze → Concat → Reshape). */
   private static final double BATCH = Double.NaN;
@@ -74,7 +78,12 @@ public final class OnnxImport {
   }
 
   /** A constant tensor (initializer or Constant node), values widened to double. */
-  record Const(long[] dims, double[] values) {
+  /** A constant tensor; {@code integral} for integer data (shape arithmetic divides it as integers). */
+  record Const(long[] dims, double[] values, boolean integral) {
+    Const(long[] dims, double[] values) {
+      this(dims, values, false);
+    }
+
     long size() {
       return values.length;
     }
@@ -201,13 +210,32 @@ public final class OnnxImport {
         throw fail(n, "unsupported operator " + op + " (supported: " + String.join(", ", SUPPORTED.stream().sorted().toList()) + ")");
       switch (op) {
         case "Constant" -> constant(n);
-        case "Identity" -> { allowAttributes(n); alias(n, n.getOutput(0), tensorIn(n, 0)); }
+        case "Identity" -> {
+          allowAttributes(n);
+          // PyTorch's exporter shares equal initializers through Identity nodes: the output is the same constant
+          if (consts.containsKey(tensorIn(n, 0))) consts.put(n.getOutput(0), consts.get(tensorIn(n, 0)));
+          else alias(n, n.getOutput(0), tensorIn(n, 0));
+        }
         case "Dropout" -> { allowAttributes(n, "ratio", "seed"); onlyFirstOutput(n); alias(n, n.getOutput(0), tensorIn(n, 0)); }
         case "Conv" -> conv(n);
         case "Gemm" -> gemm(n);
         case "MatMul" -> matmul(n);
-        case "Add" -> add(n);
-        case "Sub", "Mul", "Div" -> { allowAttributes(n); affine(n, n.getOpType(), 0); }
+        case "Add", "Sub", "Mul", "Div" -> {
+          allowAttributes(n);
+          boolean c0 = consts.containsKey(n.getInput(0)), c1 = n.getInputCount() > 1 && consts.containsKey(n.getInput(1));
+          if (c0 && c1) foldArithmetic(n);
+          else if (op.equals("Add")) add(n);
+          else if (op.equals("Mul") && n.getInputCount() == 2 && !c0 && !c1) mul(n);
+          else affine(n, op, 0);
+        }
+        case "Slice" -> slice(n);
+        case "Split" -> split(n);
+        case "Transpose" -> transpose(n);
+        case "ReduceMean" -> reduceMean(n);
+        case "Sigmoid" -> { allowAttributes(n); activation(n, Node.Activation.Kind.SIGMOID); }
+        case "Tanh" -> { allowAttributes(n); activation(n, Node.Activation.Kind.TANH); }
+        case "HardSwish" -> { allowAttributes(n); activation(n, Node.Activation.Kind.HARD_SWISH); }
+        case "HardSigmoid" -> hardSigmoid(n);
         case "BatchNormalization" -> batchNorm(n);
         case "Relu" -> { allowAttributes(n); activation(n, Node.Activation.Kind.RELU); }
         case "Clip" -> clip(n);
@@ -217,7 +245,12 @@ public final class OnnxImport {
         case "Flatten" -> flatten(n);
         case "Reshape" -> reshape(n);
         case "Pad" -> pad(n);
-        case "Shape", "Gather", "Unsqueeze", "Squeeze", "Concat", "Cast" -> shapeArithmetic(n);
+        case "Concat" -> {
+          if (consts.containsKey(n.getInput(0)) || onnxShape.get(n.getInput(0)) == null || onnxShape.get(n.getInput(0)).length != 3) shapeArithmetic(n);
+          else concat(n);
+        }
+        case "LeakyRelu" -> leakyRelu(n);
+        case "Shape", "Gather", "Unsqueeze", "Squeeze", "Cast" -> shapeArithmetic(n);
         default -> throw fail(n, "unsupported operator " + op);
       }
     }
@@ -394,6 +427,47 @@ public final class OnnxImport {
       emit(n, new Node.Activation(uniqueName(n.getName(), kind.name().toLowerCase()), x, kind));
     }
 
+    /** Two computed tensors multiplied: same shape, or a map and its [C, 1, 1] gate, in either order. */
+    private void mul(Onnx.NodeProto n) {
+      String a = nodeIn(n, 0), b = nodeIn(n, 1);
+      int[] sa = irShapes.get(a), sb = irShapes.get(b);
+      if (!Arrays.equals(sa, sb) && !Network.isGate(sa, sb) && !Network.isGate(sb, sa))
+        throw fail(n, "inputs have shapes " + Arrays.toString(onnxShape.get(n.getInput(0))) + " and "
+            + Arrays.toString(onnxShape.get(n.getInput(1))) + " (only equal shapes, or a [C,H,W] map by a [C,1,1] gate)");
+      emit(n, new Node.Mul(uniqueName(n.getName(), "mul"), List.of(a, b)));
+    }
+
+    /** Channel concatenation (axis 1) of computed [N, C_i, H, W] maps. */
+    private void concat(Onnx.NodeProto n) {
+      allowAttributes(n, "axis");
+      long axis = intAttr(n, "axis", 1);
+      if (axis != 1 && axis != -3) throw fail(n, "unsupported attribute axis=" + axis + " (only the channels of [N, C, H, W] maps, axis 1)");
+      List<String> in = new ArrayList<>();
+      for (int i = 0; i < n.getInputCount(); i++) {
+        if (consts.containsKey(n.getInput(i))) throw fail(n, "input " + n.getInput(i) + " is a constant; only computed maps are concatenated");
+        in.add(spatialInput(n, i));
+      }
+      if (in.size() == 1) alias(n, n.getOutput(0), n.getInput(0));
+      else emit(n, new Node.Concat(uniqueName(n.getName(), "concat"), in));
+    }
+
+    private void leakyRelu(Onnx.NodeProto n) {
+      allowAttributes(n, "alpha");
+      double alpha = attr(n, "alpha") != null ? attr(n, "alpha").getF() : 0.01;
+      if (!(alpha > 0 && alpha < 1)) throw fail(n, "unsupported attribute alpha=" + alpha + " (only 0 < alpha < 1)");
+      String x = nodeIn(n, 0);
+      emit(n, new Node.Activation(uniqueName(n.getName(), "leaky_relu"), x, Node.Activation.Kind.LEAKY_RELU, alpha));
+    }
+
+    /** HardSigmoid as PyTorch exports it (alpha 1/6, beta 1/2: relu6(x + 3) / 6); other slopes are refused. */
+    private void hardSigmoid(Onnx.NodeProto n) {
+      allowAttributes(n, "alpha", "beta");
+      double alpha = attr(n, "alpha") != null ? attr(n, "alpha").getF() : 0.2, beta = attr(n, "beta") != null ? attr(n, "beta").getF() : 0.5;
+      if (Math.abs(alpha - 1 / 6.0) > 1e-6 || Math.abs(beta - 0.5) > 1e-6)
+        throw fail(n, "unsupported attribute alpha=" + alpha + ", beta=" + beta + " (only PyTorch's Hardsigmoid: alpha 1/6, beta 0.5)");
+      activation(n, Node.Activation.Kind.HARD_SIGMOID);
+    }
+
     private void clip(Onnx.NodeProto n) {
       allowAttributes(n, "min", "max");
       // opset < 11 carries min/max as attributes, later opsets as optional constant inputs
@@ -434,22 +508,37 @@ public final class OnnxImport {
       if (intAttr(n, "storage_order", 0) != 0) throw fail(n, "unsupported attribute storage_order=1");
       if (!max && pad > 0 && intAttr(n, "count_include_pad", 0) != 0)
         throw fail(n, "unsupported attribute count_include_pad=1 with pads " + pad + " (the IR averages over the unpadded window)");
+      boolean ceil = false;
       if (intAttr(n, "ceil_mode", 0) != 0) {
-        for (int d : new int[]{xs[1], xs[2]}) {
-          int span = d + 2 * pad - k;
-          if (span % stride != 0)
-            throw fail(n, "unsupported attribute ceil_mode=1 (it changes the output size here; only floor rounding is supported)");
-        }
+        Node.Pool floor = new Node.Pool("floor", x, Node.Pool.Type.MAX, k, stride, pad);
+        Node.Pool up = new Node.Pool("ceil", x, Node.Pool.Type.MAX, k, stride, pad, true);
+        ceil = up.outputSize(xs[1]) != floor.outputSize(xs[1]) || up.outputSize(xs[2]) != floor.outputSize(xs[2]);
+        // an average's last window would be partial: ONNX and PyTorch divide it differently than the IR does
+        if (ceil && !max) throw fail(n, "unsupported attribute ceil_mode=1 (it changes the output size here; only max pooling rounds up)");
       }
-      emit(n, new Node.Pool(uniqueName(n.getName(), max ? "maxpool" : "avgpool"), x, max ? Node.Pool.Type.MAX : Node.Pool.Type.AVG, k, stride, pad));
+      emit(n, new Node.Pool(uniqueName(n.getName(), max ? "maxpool" : "avgpool"), x, max ? Node.Pool.Type.MAX : Node.Pool.Type.AVG, k, stride, pad, ceil));
     }
 
     private void globalAvgPool(Onnx.NodeProto n) {
       allowAttributes(n);
       String x = spatialInput(n, 0);
+      int[] s = irShapes.get(x);
+      if (!flattenedOnly(n.getOutput(0))) {
+        // read as a [C, 1, 1] map (a squeeze-and-excitation branch): an average pool over the whole map keeps the rank
+        if (s[1] != s[2]) throw fail(n, "a global average over a non-square " + s[1] + "x" + s[2] + " map that is not flattened");
+        emit(n, new Node.Pool(uniqueName(n.getName(), "gap"), x, Node.Pool.Type.AVG, s[1], s[1], 0));
+        return;
+      }
       emit(n, new Node.GlobalAvgPool(uniqueName(n.getName(), "gap"), x));
       // ONNX keeps [N, C, 1, 1]; the IR node gives [N, C]
-      onnxShape.put(n.getOutput(0), new int[]{irShapes.get(x)[0], 1, 1});
+      onnxShape.put(n.getOutput(0), new int[]{s[0], 1, 1});
+    }
+
+    /** Whether every reader of {@code tensor} flattens it (Flatten, Reshape), or it is the graph's output. */
+    private boolean flattenedOnly(String tensor) {
+      for (Onnx.NodeProto r : graph.getNodeList())
+        if (r.getInputList().contains(tensor) && !r.getOpType().equals("Flatten") && !r.getOpType().equals("Reshape")) return false;
+      return true;
     }
 
     private void flatten(Onnx.NodeProto n) {
@@ -461,10 +550,15 @@ public final class OnnxImport {
 
     private void reshape(Onnx.NodeProto n) {
       allowAttributes(n, "allowzero");
-      String x = nodeIn(n, 0);
-      if (!consts.containsKey(n.getInput(1)))
+      if (!consts.containsKey(tensorIn(n, 1)))
         throw fail(n, "the target shape " + n.getInput(1) + " is computed, not a constant (export with torch.flatten or constant folding on)");
       Const s = consts.get(n.getInput(1));
+      GroupedView view = views.get(n.getInput(0));
+      if (view != null || s.size() == 5) {
+        channelShuffleStep(n, view, s.values());
+        return;
+      }
+      String x = nodeIn(n, 0);
       long size = 1;
       for (int d : onnxShape.get(n.getInput(0))) size *= d;
       double[] v = s.values();
@@ -510,14 +604,19 @@ public final class OnnxImport {
         start = Math.max(0, Math.min(start, v.length));
         end = Math.max(start, Math.min(end, v.length));
         v = Arrays.copyOfRange(v, start, end);
-        r = new Const(new long[]{v.length}, v);
+        r = new Const(new long[]{v.length}, v, true);
       } else {
         for (String in : n.getInputList())
           if (!in.isEmpty() && !consts.containsKey(in))
             throw fail(n, "input " + in + " is a computed tensor; " + op + " is supported only on constant shape values");
         Const x = consts.get(n.getInput(0));
         switch (op) {
-          case "Cast" -> { allowAttributes(n, "to", "saturate"); r = x; }
+          case "Cast" -> {
+            allowAttributes(n, "to", "saturate");
+            long to = intAttr(n, "to", 1);
+            boolean integral = to >= 2 && to <= 7 || to == 12 || to == 13;   // the (u)int8..64 element types
+            r = new Const(x.dims(), integral ? Arrays.stream(x.values()).map(d -> Double.isNaN(d) ? d : (long) d).toArray() : x.values(), integral);
+          }
           case "Gather" -> {
             allowAttributes(n, "axis");
             if (x.dims().length != 1 || intAttr(n, "axis", 0) != 0) throw fail(n, "only gathering from a 1-D constant is supported");
@@ -529,7 +628,7 @@ public final class OnnxImport {
               if (k < 0 || k >= x.values().length) throw fail(n, "index " + (long) idx.values()[i] + " out of range");
               v[i] = x.values()[k];
             }
-            r = new Const(idx.dims(), v);
+            r = new Const(idx.dims(), v, x.integral());
           }
           case "Unsqueeze", "Squeeze" -> {
             allowAttributes(n, "axes");
@@ -548,17 +647,19 @@ public final class OnnxImport {
                 for (int i = sorted.length - 1; i >= 0; i--) dims.remove((int) sorted[i]);
               }
             }
-            r = new Const(dims.stream().mapToLong(Long::longValue).toArray(), x.values());
+            r = new Const(dims.stream().mapToLong(Long::longValue).toArray(), x.values(), x.integral());
           }
           default -> { // Concat
             allowAttributes(n, "axis");
             List<Double> v = new ArrayList<>();
+            boolean integral = true;
             for (String in : n.getInputList()) {
+              integral &= consts.get(in).integral();
               Const c = consts.get(in);
               if (c.dims().length != 1) throw fail(n, "only concatenating 1-D constants is supported");
               for (double d : c.values()) v.add(d);
             }
-            r = new Const(new long[]{v.size()}, v.stream().mapToDouble(Double::doubleValue).toArray());
+            r = new Const(new long[]{v.size()}, v.stream().mapToDouble(Double::doubleValue).toArray(), integral);
           }
         }
       }
@@ -571,6 +672,141 @@ public final class OnnxImport {
       } else {
         emit(n, new Node.Flatten(uniqueName(n.getName(), "flatten"), x));
       }
+    }
+
+    // --- channel shuffle, slices, reductions ---------------------------------------------------------------------
+
+    /**
+     * A [N, g, C/g, H, W] view of a computed [N, C, H, W] map (after the channel shuffle's first Reshape), transposed
+     * to [N, C/g, g, H, W] or not. Only the shuffle's Transpose and final Reshape may read it.
+     */
+    private record GroupedView(String node, int groups, boolean transposed) {}
+
+    private final Map<String, GroupedView> views = new HashMap<>();
+
+    /**
+     * ShuffleNet's channel shuffle as PyTorch exports it: Reshape [N, C, H, W] → [N, g, C/g, H, W], Transpose
+     * perm [0, 2, 1, 3, 4], Reshape → [N, C, H, W]; the three become one {@link Node.ChannelShuffle}.
+     */
+    private void channelShuffleStep(Onnx.NodeProto n, GroupedView view, double[] v) {
+      if (view == null) {
+        String x = spatialInput(n, 0);
+        int[] xs = irShapes.get(x);
+        int g = (int) v[1];
+        boolean ok = g >= 1 && xs[0] % g == 0 && (v[2] == -1 || v[2] == xs[0] / g) && v[3] == xs[1] && v[4] == xs[2];
+        if (!ok) throw fail(n, "unsupported target shape " + shapeText(v) + " of a " + Arrays.toString(xs) + " map (only [N, groups, C/groups, H, W] of a channel shuffle)");
+        views.put(n.getOutput(0), new GroupedView(x, g, false));
+        return;
+      }
+      int[] xs = irShapes.get(view.node());
+      boolean back = view.transposed() && v.length == 4 && (v[1] == -1 || v[1] == xs[0]) && v[2] == xs[1] && v[3] == xs[2];
+      if (!back) throw fail(n, "unsupported target shape " + shapeText(v) + " of a grouped channel view (only back to [N, C, H, W] after Transpose perm [0, 2, 1, 3, 4])");
+      emit(n, new Node.ChannelShuffle(uniqueName(n.getName(), "shuffle"), view.node(), view.groups()));
+    }
+
+    private static String shapeText(double[] v) {
+      return Arrays.stream(v).mapToObj(d -> Double.isNaN(d) ? "N" : Long.toString((long) d)).toList().toString();
+    }
+
+    private void transpose(Onnx.NodeProto n) {
+      allowAttributes(n, "perm");
+      GroupedView view = views.get(tensorIn(n, 0));
+      long[] perm = intsAttr(n, "perm", null);
+      if (view == null || view.transposed() || !Arrays.equals(perm, new long[]{0, 2, 1, 3, 4}))
+        throw fail(n, "unsupported transpose perm=" + Arrays.toString(perm) + " (only the channel shuffle's [0, 2, 1, 3, 4] of a [N, g, C/g, H, W] view)");
+      views.put(n.getOutput(0), new GroupedView(view.node(), view.groups(), true));
+    }
+
+    /** Slice of the channels (axis 1) of a computed map, constant bounds, step 1. */
+    private void slice(Onnx.NodeProto n) {
+      allowAttributes(n);
+      if (opset < 10) throw fail(n, "Slice with attributes (opset < 10) is not supported");
+      String x = spatialInput(n, 0);
+      int c = irShapes.get(x)[0];
+      double[] starts = constIn(n, 1, "starts").values(), ends = constIn(n, 2, "ends").values();
+      double[] axes = n.getInputCount() > 3 && !n.getInput(3).isEmpty() ? constIn(n, 3, "axes").values() : new double[]{0};
+      double[] steps = n.getInputCount() > 4 && !n.getInput(4).isEmpty() ? constIn(n, 4, "steps").values() : new double[]{1};
+      if (starts.length != 1 || axes.length != 1 || !(axes[0] == 1 || axes[0] == -3) || steps.length != 1 || steps[0] != 1)
+        throw fail(n, "unsupported slice (axes " + Arrays.toString(axes) + ", steps " + Arrays.toString(steps) + "; only channels, axis 1, step 1)");
+      int from = clampIndex(starts[0], c), to = clampIndex(ends[0], c);
+      if (to <= from) throw fail(n, "slice [" + from + ", " + to + ") of " + c + " channels is empty");
+      emit(n, new Node.ChannelSlice(uniqueName(n.getName(), "slice"), x, from, to));
+    }
+
+    private static int clampIndex(double i, int size) {
+      long k = (long) i;
+      if (k < 0) k += size;
+      return (int) Math.max(0, Math.min(size, k));
+    }
+
+    /** Split of the channels (axis 1) of a computed map into consecutive parts, one slice node per output. */
+    private void split(Onnx.NodeProto n) {
+      allowAttributes(n, "axis", "split", "num_outputs");
+      String x = spatialInput(n, 0);
+      int c = irShapes.get(x)[0];
+      long axis = intAttr(n, "axis", 0);
+      if (axis != 1 && axis != -3) throw fail(n, "unsupported attribute axis=" + axis + " (only channels, axis 1)");
+      int parts = n.getOutputCount();
+      long[] sizes = n.getInputCount() > 1 && !n.getInput(1).isEmpty()
+          ? Arrays.stream(constIn(n, 1, "split").values()).mapToLong(d -> (long) d).toArray() : intsAttr(n, "split", null);
+      if (sizes == null) {
+        if (c % parts != 0) throw fail(n, c + " channels do not split into " + parts + " equal parts");
+        sizes = new long[parts];
+        Arrays.fill(sizes, c / parts);
+      }
+      if (sizes.length != parts || Arrays.stream(sizes).sum() != c)
+        throw fail(n, "split sizes " + Arrays.toString(sizes) + " do not cover " + c + " channels in " + parts + " outputs");
+      int from = 0;
+      for (int i = 0; i < parts; i++) {
+        int to = from + (int) sizes[i];
+        Node.ChannelSlice part = new Node.ChannelSlice(uniqueName(n.getName() + "_" + i, "split"), x, from, to);
+        append(part, "onnx node '" + n.getName() + "' (Split)");
+        producer.put(n.getOutput(i), part.name());
+        onnxShape.put(n.getOutput(i), irShapes.get(part.name()));
+        from = to;
+      }
+    }
+
+    /** ReduceMean over H and W: a global average pool ([C] without keepdims, [C, 1, 1] with). */
+    private void reduceMean(Onnx.NodeProto n) {
+      allowAttributes(n, "axes", "keepdims");
+      String x = spatialInput(n, 0);
+      int[] s = irShapes.get(x);
+      long[] axes = n.getInputCount() > 1 && !n.getInput(1).isEmpty()
+          ? Arrays.stream(constIn(n, 1, "axes").values()).mapToLong(d -> (long) d).toArray() : intsAttr(n, "axes", null);
+      long[] sorted = axes == null ? null : Arrays.stream(axes).map(a -> a < 0 ? a + 4 : a).sorted().toArray();
+      if (sorted == null || !Arrays.equals(sorted, new long[]{2, 3}))
+        throw fail(n, "unsupported attribute axes=" + Arrays.toString(axes) + " (only the spatial axes [2, 3])");
+      if (intAttr(n, "keepdims", 1) == 0) {
+        emit(n, new Node.GlobalAvgPool(uniqueName(n.getName(), "gap"), x));
+      } else {
+        if (s[1] != s[2]) throw fail(n, "a mean over a non-square " + s[1] + "x" + s[2] + " map that keeps its dimensions");
+        emit(n, new Node.Pool(uniqueName(n.getName(), "gap"), x, Node.Pool.Type.AVG, s[1], s[1], 0));
+      }
+    }
+
+    /** Add, Sub, Mul or Div of two constants (shape arithmetic): a scalar with anything, or equal sizes. */
+    private void foldArithmetic(Onnx.NodeProto n) {
+      Const a = consts.get(n.getInput(0)), b = consts.get(n.getInput(1));
+      if (a.size() != 1 && b.size() != 1 && a.size() != b.size())
+        throw fail(n, "constants of shapes " + Arrays.toString(a.dims()) + " and " + Arrays.toString(b.dims()) + " (only a scalar with anything, or equal shapes)");
+      Const big = a.size() >= b.size() ? a : b;
+      boolean integral = a.integral() && b.integral();
+      double[] v = new double[(int) big.size()];
+      for (int i = 0; i < v.length; i++) {
+        double x = a.values()[a.size() == 1 ? 0 : i], y = b.values()[b.size() == 1 ? 0 : i];
+        v[i] = switch (n.getOpType()) {
+          case "Add" -> x + y;
+          case "Sub" -> x - y;
+          case "Mul" -> x * y;
+          default -> {
+            if (y == 0) throw fail(n, "division by zero in " + n.getInput(1));
+            // ONNX divides integer tensors as integers, truncating
+            yield integral && !Double.isNaN(x) ? (double) ((long) x / (long) y) : x / y;
+          }
+        };
+      }
+      consts.put(n.getOutput(0), new Const(big.dims(), v, integral));
     }
 
     // --- graph bookkeeping -------------------------------------------------------------------------------------
@@ -610,6 +846,7 @@ public final class OnnxImport {
       String p = producer.get(t);
       if (p == null) {
         if (consts.containsKey(t)) throw fail(n, "input " + t + " is a constant; only computed tensors are supported there");
+        if (views.containsKey(t)) throw fail(n, "input " + t + " is a 5-d grouped view of channels; only a channel shuffle (Transpose perm [0, 2, 1, 3, 4], Reshape back) may read it");
         throw fail(n, "input " + t + " is not computed by any supported node");
       }
       return p;
@@ -754,7 +991,7 @@ public final class OnnxImport {
           default -> raw != null ? raw.getInt() : t.getInt32Data(i);
         };
       }
-      return new Const(dims, v);
+      return new Const(dims, v, dt == INT64 || dt == INT32);
     }
 
     private static INDArray array(float[] data, long[] shape) {

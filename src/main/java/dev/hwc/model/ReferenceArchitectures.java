@@ -178,6 +178,12 @@ public final class ReferenceArchitectures {
       return name;
     }
 
+    /** Appends a node without parameters (a join, an activation of another kind). */
+    String node(Node n) {
+      nodes.add(n);
+      return n.name();
+    }
+
     String relu(String name, String in) {
       nodes.add(new Node.Activation(name, in, Node.Activation.Kind.RELU));
       return name;

@@ -1,5 +1,6 @@
 package dev.hwc.model;
 
+import org.nd4j.autodiff.samediff.SDIndex;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -231,9 +232,20 @@ final class SameDiffGraph {
           case RELU6 -> sd.nn().relu6(out(n.name()), x, 0.0);
           case SOFTMAX -> sd.nn().softmax(out(n.name()), x, 1);
           case IDENTITY -> sd.identity(out(n.name()), x);
+          case SIGMOID -> sd.nn().sigmoid(out(n.name()), x);
+          case TANH -> sd.math().tanh(out(n.name()), x);
+          case HARD_SIGMOID -> sd.nn().relu6(x.add(3.0), 0.0).div(out(n.name()), 6.0);
+          case HARD_SWISH -> x.mul(out(n.name()), sd.nn().relu6(x.add(3.0), 0.0).div(6.0));
+          case LEAKY_RELU -> sd.nn().leakyRelu(out(n.name()), x, a.alpha());
         };
       } else if (n instanceof Node.Pool p) {
         SDVariable x = outs.get(p.input());
+        int[] in = shapes.get(p.input());
+        if (p.ceil() && (p.overhang(in[1]) > 0 || p.overhang(in[2]) > 0)) {
+          // ceil rounding: the last windows read past the padded input, where max pooling sees -infinity
+          INDArray pads = Nd4j.createFromArray(new int[][]{{0, 0}, {0, 0}, {0, p.overhang(in[1])}, {0, p.overhang(in[2])}});
+          x = sd.nn().pad(x, sd.constant(pads), org.nd4j.enums.PadMode.CONSTANT, -Float.MAX_VALUE);
+        }
         Pooling2DConfig cfg = Pooling2DConfig.builder().kH(p.kernel()).kW(p.kernel()).sH(p.stride()).sW(p.stride())
             .pH(p.padding()).pW(p.padding()).paddingMode(PaddingMode.VALID).isNHWC(false)
             .type(p.type() == Node.Pool.Type.MAX ? Pooling2D.Pooling2DType.MAX : Pooling2D.Pooling2DType.AVG)
@@ -256,6 +268,17 @@ final class SameDiffGraph {
           acc = i == rest.size() - 1 ? acc.add(out(n.name()), other) : acc.add(other);
         }
         y = acc;
+      } else if (n instanceof Node.Mul m) {
+        y = outs.get(m.sources().get(0)).mul(out(n.name()), outs.get(m.sources().get(1)));
+      } else if (n instanceof Node.Concat c) {
+        y = sd.concat(out(n.name()), 1, c.sources().stream().map(outs::get).toArray(SDVariable[]::new));
+      } else if (n instanceof Node.ChannelSlice c) {
+        SDVariable x = outs.get(c.input());
+        y = sd.identity(out(n.name()), x.get(SDIndex.all(), SDIndex.interval(c.from(), c.to()), SDIndex.all(), SDIndex.all()));
+      } else if (n instanceof Node.ChannelShuffle c) {
+        int[] s = shapes.get(c.name());
+        SDVariable v = outs.get(c.input()).reshape(-1, c.groups(), s[0] / c.groups(), s[1], s[2]).permute(0, 2, 1, 3, 4);
+        y = sd.identity(out(n.name()), v.reshape(-1, s[0], s[1], s[2]));
       } else if (n instanceof Node.Flatten f) {
         int[] s = shapes.get(f.name());
         y = outs.get(f.input()).reshape(-1, s[0]);

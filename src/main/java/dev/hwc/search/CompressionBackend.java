@@ -29,6 +29,11 @@ public interface CompressionBackend {
   /** The decision layers in topological order: one layer step each (a dependency group's first layer). */
   List<LayerShape> decisionLayers();
 
+  /** Decision layers whose channels coarse pruning cannot follow through the graph, with why: they prune element-wise. */
+  default java.util.Map<String, String> coarseRestrictions() {
+    return java.util.Map.of();
+  }
+
   /** Every prunable layer, followers of dependency groups included, dense: what the baseline energy prices. */
   List<LayerShape> prunableLayers();
 

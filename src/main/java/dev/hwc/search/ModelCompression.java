@@ -67,6 +67,8 @@ public final class ModelCompression implements CompressionBackend {
 
   @Override public List<LayerShape> decisionLayers() { return layers; }
 
+  @Override public Map<String, String> coarseRestrictions() { return graph.coarseRestrictions(); }
+
   @Override public List<LayerShape> prunableLayers() { return layers; }
 
   @Override public synchronized void useBaselineAccuracy(double accuracy) {

@@ -58,6 +58,26 @@ class ImportCommandTest {
   }
 
   @Test
+  void infoListsTheLayersWhoseChannelsFeedAConcatAsFineGrainedOnly() throws Exception {
+    Path onnx = Path.of(ImportCommandTest.class.getResource("/torchvision/operators.onnx").toURI());
+    Path zip = dir.resolve("operators.zip");
+    assertEquals(0, run("import", "--onnx", onnx.toString(), "--out", zip.toString()).exit());
+    CliRun r = run("info", "--model", zip.toString());
+    assertEquals(0, r.exit(), r.err());
+    String out = r.out();
+    assertTrue(out.contains("""
+        fine-grained pruning only on 3 of 6 layers (coarse choices prune their weights element-wise; removing channels is not followed through Concat, channel slices and shuffles):
+          a_a.0_Conv: its channels feed concat 'Concat'
+          b_b.0_Conv: its channels feed concat 'Concat'
+          c_c.0_Conv: its channels feed concat 'Concat'
+        """), out);
+    r = run("info", "--model", zip.toString(), "--json");
+    JsonNode restricted = new ObjectMapper().readTree(r.out()).get("fineGrainedOnly");
+    assertEquals(3, restricted.size());
+    assertEquals("its channels feed concat 'Concat'", restricted.get("b_b.0_Conv").asText());
+  }
+
+  @Test
   void unsupportedOperatorWritesNothingAndExitsTwo() throws Exception {
     // a PyTorch export would never contain this: take the plain fixture and rename its first op
     onnx.Onnx.ModelProto m = onnx.Onnx.ModelProto.parseFrom(Files.readAllBytes(fixture("plain_cnn.onnx")));

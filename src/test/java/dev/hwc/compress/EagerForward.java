@@ -51,16 +51,39 @@ final class EagerForward {
           case RELU6 -> Transforms.min(Transforms.relu(x, true), 6.0);
           case SOFTMAX -> Transforms.softmax(x, true);
           case IDENTITY -> x;
+          case SIGMOID -> Transforms.sigmoid(x, true);
+          case TANH -> Transforms.tanh(x, true);
+          case HARD_SIGMOID -> Transforms.min(Transforms.relu(x.add(3.0), false), 6.0).div(6.0);
+          case HARD_SWISH -> x.mul(Transforms.min(Transforms.relu(x.add(3.0), false), 6.0).div(6.0));
+          case LEAKY_RELU -> Transforms.max(x, x.mul(a.alpha()), true);
         };
       } else if (n instanceof Node.Pool pl) {
         Pooling2DConfig cfg = Pooling2DConfig.builder().kH(pl.kernel()).kW(pl.kernel()).sH(pl.stride()).sW(pl.stride())
             .pH(pl.padding()).pW(pl.padding()).isNHWC(false).build();
-        out = pl.type() == Node.Pool.Type.MAX ? Nd4j.cnn().maxPooling2d(t.get(pl.input()), cfg) : Nd4j.cnn().avgPooling2d(t.get(pl.input()), cfg);
+        INDArray x = t.get(pl.input());
+        int eh = pl.overhang((int) x.size(2)), ew = pl.overhang((int) x.size(3));
+        if (eh > 0 || ew > 0) x = Nd4j.pad(x, new int[][]{{0, 0}, {0, 0}, {0, eh}, {0, ew}}, org.nd4j.linalg.api.ops.impl.transforms.Pad.Mode.CONSTANT, -Float.MAX_VALUE);
+        out = pl.type() == Node.Pool.Type.MAX ? Nd4j.cnn().maxPooling2d(x, cfg) : Nd4j.cnn().avgPooling2d(x, cfg);
       } else if (n instanceof Node.GlobalAvgPool g) {
         out = t.get(g.input()).mean(2, 3);
       } else if (n instanceof Node.Flatten f) {
         INDArray x = t.get(f.input());
         out = x.dup('c').reshape('c', x.size(0), x.length() / x.size(0));
+      } else if (n instanceof Node.ChannelSlice c) {
+        out = t.get(c.input()).get(org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.interval(c.from(), c.to()),
+            org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.all()).dup();
+      } else if (n instanceof Node.ChannelShuffle c) {
+        INDArray x = t.get(c.input());
+        int ch = (int) x.size(1);
+        out = Nd4j.createUninitialized(x.dataType(), x.shape());
+        for (int j = 0; j < ch; j++)
+          out.get(org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.point(j))
+              .assign(x.get(org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.point(c.source(j, ch))));
+      } else if (n instanceof Node.Concat c) {
+        out = Nd4j.concat(1, c.sources().stream().map(t::get).toArray(INDArray[]::new));
+      } else if (n instanceof Node.Mul m) {
+        INDArray a = t.get(m.sources().get(0)), b = t.get(m.sources().get(1));
+        out = a.length() >= b.length() ? a.mul(b.broadcast(a.shape())) : b.mul(a.broadcast(b.shape()));
       } else if (n instanceof Node.Add a) {
         out = t.get(a.sources().get(0)).dup();
         for (int i = 1; i < a.sources().size(); i++) out.addi(t.get(a.sources().get(i)));

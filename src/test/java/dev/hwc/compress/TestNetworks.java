@@ -1,5 +1,6 @@
 package dev.hwc.compress;
 
+import dev.hwc.model.GraphFixtures;
 import dev.hwc.model.Network;
 import dev.hwc.model.ReferenceArchitectures;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -11,8 +12,9 @@ import java.util.Random;
 final class TestNetworks {
   private TestNetworks() {}
 
-  /** The reference architecture {@code name}, drawn from {@code seed} with {@link ReferenceArchitectures.Init#RANDOM_STATISTICS}. */
+  /** The reference architecture or {@link GraphFixtures} network {@code name}, drawn from {@code seed} with {@link ReferenceArchitectures.Init#RANDOM_STATISTICS}. */
   static Network create(String name, long seed) {
+    if (GraphFixtures.NAMES.contains(name)) return GraphFixtures.create(name, seed);
     return ReferenceArchitectures.create(name, seed, ReferenceArchitectures.Init.RANDOM_STATISTICS);
   }
 

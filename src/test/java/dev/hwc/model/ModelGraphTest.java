@@ -115,4 +115,32 @@ class ModelGraphTest {
     assertEquals(List.of("pw1"), mobilenet.consumers("stem").subList(1, 2));
     assertEquals(List.of("stem", "pw1", "pw2", "pw3"), mobilenet.names().stream().filter(mobilenet::decidesOutputChannels).toList());
   }
+
+  @Test void concatSliceAndShuffleRestrictTheLayersWritingTheirInputsAndSayWhy() {
+    ModelGraph g = ModelGraph.of(GraphFixtures.create("concat-small", 1));
+    assertEquals(java.util.Map.of(
+        "stem", "its channels feed concat 'cat'",
+        "a", "its channels feed concat 'cat'",
+        "c", "its channels feed concat 'cat'",
+        "mix", "its channels are sliced by 'left'",
+        "right_conv", "its channels feed concat 'unit_cat'"), g.coarseRestrictions());
+    assertTrue(g.decidesOutputChannels("bottleneck"));
+    assertEquals(java.util.List.of("mix"), g.consumers("bottleneck"));
+    // the ceil-rounded 3/2 pool takes 28 to 14 (floor rounding: 13); the concat is 8 + 6 + 4 channels
+    assertEquals(14, g.layer("a").shape().h());
+    assertEquals(18, g.layer("bottleneck").shape().c());
+    assertEquals(8 * 7 * 7, g.layer("fc").shape().c());
+    assertFalse(g.inputGroup("bottleneck").prunable());
+  }
+
+  @Test void ceilRoundingKeepsTheLastWindowStartingInsideTheInput() {
+    Node.Pool p = new Node.Pool("p", "x", Node.Pool.Type.MAX, 3, 2, 0, true);
+    assertEquals(14, p.outputSize(28));   // windows start at 0, 2, ..., 26
+    assertEquals(1, p.overhang(28));
+    assertEquals(13, new Node.Pool("p", "x", Node.Pool.Type.MAX, 3, 2, 0).outputSize(28));
+    assertEquals(2, new Node.Pool("p", "x", Node.Pool.Type.MAX, 2, 2, 0, true).outputSize(4));   // no window starts past it
+    Node.Pool padded = new Node.Pool("p", "x", Node.Pool.Type.MAX, 3, 2, 1, true);
+    assertEquals(4, padded.outputSize(7));   // ceil(6 / 2) + 1 = 5, but the window at 8 starts in the trailing pad
+    assertThrows(IllegalArgumentException.class, () -> new Node.Pool("p", "x", Node.Pool.Type.AVG, 3, 2, 0, true));
+  }
 }
