@@ -100,8 +100,8 @@ public final class InfoCommand implements Callable<Integer> {
    */
   static void printRestrictions(Map<String, String> restricted, int layers, int limit, Path model, java.io.PrintWriter out) {
     if (restricted.isEmpty()) return;
-    out.printf("fine-grained pruning only on %d of %d layers (coarse choices prune their weights element-wise; removing "
-        + "channels is not followed through Concat, channel slices and shuffles):%n", restricted.size(), layers);
+    out.printf("fine-grained pruning only on %d of %d layers (coarse pruning cannot follow their channels, so a coarse "
+        + "choice prunes their weights element-wise):%n", restricted.size(), layers);
     int shown = 0;
     for (var e : restricted.entrySet()) {
       if (shown++ == limit) {

@@ -215,6 +215,7 @@ public final class Compressor {
       }
       for (DependencyGroup g : graph.groups())
         for (String n : g.batchNorms()) {
+          if (bn.containsKey(n)) continue;   // a BatchNorm after a concatenation is on several groups
           float[][] p = new float[4][];
           String[] keys = {"gamma", "beta", "mean", "var"};
           for (int i = 0; i < 4; i++) {
@@ -306,7 +307,7 @@ public final class Compressor {
       }
       ChannelReconstruction cr = (ChannelReconstruction) p;
       DependencyGroup in = graph.inputGroup(l.name());
-      if (l.kind() == LayerKind.DEPTHWISE_CONV || !in.prunable() || in.owners().size() != 1)
+      if (l.kind() == LayerKind.DEPTHWISE_CONV || graph.inputSegments(l.name()).size() != 1 || !in.prunable() || in.owners().size() != 1)
         return pruneOutputs(l, new FilterL1(), d, "FilterL1 (fallback)");
       reconstruct(l, cr, in, d.pruneRatio());
       return cr.name();
@@ -444,14 +445,37 @@ public final class Compressor {
       for (String dw : g.depthwise()) shrinkRows(dw, shapes.get(dw), keepPos);
       for (String n : g.batchNorms()) {
         float[][] p = bn.get(n);
-        for (int i = 0; i < 4; i++) p[i] = Tensors.select(p[i], new long[]{p[i].length}, 0, keepPos);
+        int[] keep = keepWithin(p[0].length, currentStart(graph.batchNormSegments(n), g), old.length, keepPos);
+        for (int i = 0; i < 4; i++) p[i] = Tensors.select(p[i], new long[]{p[i].length}, 0, keep);
       }
       for (Consumer c : g.consumers()) {
         long[] s = shapes.get(c.layer());
-        setWeights(c.layer(), Tensors.select(w.get(c.layer()), s, 1, keepPos));
-        s[1] = keepPos.length;
+        int[] keep = keepWithin((int) s[1], currentStart(graph.inputSegments(c.layer()), g), old.length, keepPos);
+        setWeights(c.layer(), Tensors.select(w.get(c.layer()), s, 1, keep));
+        s[1] = keep.length;
       }
       alive.put(g.id(), now);
+    }
+
+    /** Where group g's alive channels start in an input made of these segments, as the input is thinned now. */
+    private int currentStart(List<ModelGraph.Segment> segments, DependencyGroup g) {
+      int start = 0;
+      for (ModelGraph.Segment s : segments) {
+        if (s.group().id() == g.id()) return start;
+        start += alive.get(s.group().id()).length;
+      }
+      throw new IllegalStateException("group " + g.id() + " is not among the segments read");
+    }
+
+    /** The positions kept of {@code size}: all but those of [start, start + len) that keepPos does not name. */
+    private static int[] keepWithin(int size, int start, int len, int[] keepPos) {
+      if (start == 0 && len == size) return keepPos;
+      int[] keep = new int[size - len + keepPos.length];
+      int k = 0;
+      for (int i = 0; i < start; i++) keep[k++] = i;
+      for (int p : keepPos) keep[k++] = start + p;
+      for (int i = start + len; i < size; i++) keep[k++] = i;
+      return keep;
     }
 
     private void shrinkRows(String layer, long[] shape, int[] keepPos) {
@@ -465,8 +489,19 @@ public final class Compressor {
       return alive.get(g.id());
     }
 
+    /** The layer's alive input channels, as indices into its original input (segments side by side). */
     private int[] inputAlive(Layer l) {
-      return alive.get(graph.inputGroup(l.name()).id());
+      return segmentsAlive(graph.inputSegments(l.name()));
+    }
+
+    private int[] segmentsAlive(List<ModelGraph.Segment> segments) {
+      if (segments.size() == 1 && segments.get(0).offset() == 0) return alive.get(segments.get(0).group().id());
+      int n = 0;
+      for (ModelGraph.Segment s : segments) n += alive.get(s.group().id()).length;
+      int[] out = new int[n];
+      int k = 0;
+      for (ModelGraph.Segment s : segments) for (int c : alive.get(s.group().id())) out[k++] = s.offset() + c;
+      return out;
     }
 
     /** Current filter-major shape with channels as dimension 1: conv [O, C, kh, kw], dense [O, C, block, 1]. */
@@ -570,8 +605,9 @@ public final class Compressor {
       Map<String, int[]> keptBatchNorm = new TreeMap<>();
       for (DependencyGroup g : graph.groups())
         for (String n : g.batchNorms()) {
+          if (keptBatchNorm.containsKey(n)) continue;
           float[][] p = bn.get(n);
-          int[] kept = alive.get(g.id());
+          int[] kept = segmentsAlive(graph.batchNormSegments(n));
           keptBatchNorm.put(n, kept.clone());
           for (int i = 0; i < 4; i++) {
             INDArray bp = base.get(n + "/" + keys[i]);
@@ -647,7 +683,7 @@ public final class Compressor {
           Layer l = graph.layer(d.name());
           out.add(new Node.Dense(d.name(), d.input(), inputAlive(l).length * graph.inputBlock(d.name()), outputAlive(l).length, d.bias()));
         } else if (n instanceof Node.BatchNorm bnode) {
-          out.add(new Node.BatchNorm(bnode.name(), bnode.input(), alive.get(graph.batchNormGroup(bnode.name()).id()).length, bnode.eps()));
+          out.add(new Node.BatchNorm(bnode.name(), bnode.input(), segmentsAlive(graph.batchNormSegments(bnode.name())).length, bnode.eps()));
         } else {
           out.add(n);
         }

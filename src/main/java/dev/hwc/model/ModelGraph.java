@@ -13,23 +13,30 @@ import java.util.Map;
  *
  * <p>A dependency group is one channel space: the channels produced by a non-depthwise conv or a dense layer, carried
  * unchanged through BatchNorm, activations, pooling, global pooling, flatten and depthwise convs, and merged by a
- * residual {@code Add} with the spaces of its other inputs. Removing channel c of a group removes output filter c of
- * every <i>owner</i> (the group's first owner in topological order, its leader, decides; later owners follow), channel
- * c of every depthwise conv and BatchNorm on it, and input channel c (or the H·W block of input features c, after
- * Flatten) of every consumer. Groups that hold the network input or reach the network output are never pruned.
+ * residual {@code Add} or a {@code Mul} (SiLU, a squeeze-and-excitation gate) with the spaces of its other inputs.
+ * Removing channel c of a group removes output filter c of every <i>owner</i> (the group's first owner in
+ * topological order, its leader, decides; later owners follow), channel c of every depthwise conv and BatchNorm on it,
+ * and input channel c (or the H·W block of input features c, after Flatten) of every consumer. Groups that hold the
+ * network input or reach the network output are never pruned.
  *
- * <p>A {@code Concat} places its inputs' channels at offsets of a wider map, a channel slice or shuffle moves them;
- * that is not followed yet, so a group whose channels feed one of these is not pruned either, and the layers writing
- * it are <b>restricted</b> to fine-grained pruning ({@link #coarseRestrictions()} says which and why). Their output
- * is a channel space of its own, never pruned.
+ * <p>A {@code Concat} lays its inputs' groups side by side: a tensor is a list of <b>segments</b>, each a group at a
+ * channel offset, and a layer or BatchNorm reading a concatenation reads each group at its offset
+ * ({@link #inputSegments}, {@link #batchNormSegments}); removing a group's channel removes it at that offset
+ * wherever it is read. A channel slice or shuffle moves channels to other positions; that is not followed, so a
+ * group whose channels go through one is not pruned, and the layers writing it are <b>restricted</b> to fine-grained
+ * pruning ({@link #coarseRestrictions()} says which and why), as are the groups of a concatenation that a depthwise
+ * conv reads or that is joined with a different layout, and a group read twice in one concatenation.
  */
 public final class ModelGraph {
 
   /** One prunable layer: its node, its shape (batch 1), params (weights + bias) and MACs. */
   public record Layer(int index, String name, LayerKind kind, Node node, LayerShape shape, long params, long macs) {}
 
-  /** A layer reading a group's channels; {@code block} input features per channel (H·W after Flatten, else 1). */
-  public record Consumer(String layer, int block) {}
+  /**
+   * A layer reading a group's channels; {@code block} input features per channel (H·W after Flatten, else 1),
+   * {@code offset} the channel at which the group starts in the layer's input (0 unless it reads a concatenation).
+   */
+  public record Consumer(String layer, int block, int offset) {}
 
   /**
    * One channel space. {@code owners} in topological order (the leader first); {@code depthwise} convs and
@@ -43,33 +50,41 @@ public final class ModelGraph {
     }
   }
 
+  /** A group read at a channel offset of a layer's or BatchNorm's input. */
+  public record Segment(DependencyGroup group, int offset) {}
+
   private final List<Node> nodes;
   private final List<Layer> layers;
   private final Map<String, Layer> byName = new HashMap<>();
   private final List<DependencyGroup> groups;
   private final Map<String, DependencyGroup> outputGroup = new HashMap<>();
-  private final Map<String, DependencyGroup> inputGroup = new HashMap<>();
-  private final Map<String, DependencyGroup> bnGroup = new HashMap<>();
+  private final Map<String, List<Segment>> inputSegments = new HashMap<>();
+  private final Map<String, List<Segment>> bnSegments;
   private final Map<String, Integer> inputBlock = new HashMap<>();
   private final Map<String, String> restrictions = new LinkedHashMap<>();
 
-  private ModelGraph(List<Node> nodes, List<Layer> layers, List<DependencyGroup> groups) {
+  private ModelGraph(List<Node> nodes, List<Layer> layers, List<DependencyGroup> groups, Map<String, List<Segment>> bnSegments) {
     this.nodes = nodes;
     this.layers = layers;
     this.groups = groups;
+    this.bnSegments = bnSegments;
     for (Layer l : layers) byName.put(l.name(), l);
+    Map<String, List<Segment>> in = new HashMap<>();
     for (DependencyGroup g : groups) {
       for (String o : g.owners()) outputGroup.put(o, g);
       for (String d : g.depthwise()) {
         outputGroup.put(d, g);
-        inputGroup.put(d, g);
+        in.computeIfAbsent(d, k -> new ArrayList<>()).add(new Segment(g, 0));
         inputBlock.put(d, 1);
       }
-      for (String b : g.batchNorms()) bnGroup.put(b, g);
       for (Consumer c : g.consumers()) {
-        inputGroup.put(c.layer(), g);
+        in.computeIfAbsent(c.layer(), k -> new ArrayList<>()).add(new Segment(g, c.offset()));
         inputBlock.put(c.layer(), c.block());
       }
+    }
+    for (var e : in.entrySet()) {
+      e.getValue().sort(java.util.Comparator.comparingInt(Segment::offset));
+      inputSegments.put(e.getKey(), List.copyOf(e.getValue()));
     }
     for (Layer l : layers) {
       String why = outputGroup.get(l.name()).restriction();
@@ -77,8 +92,23 @@ public final class ModelGraph {
     }
   }
 
-  /** Shape of one tensor during analysis: channels, spatial size (1×1 for [N, F]) and channel space. */
-  private record Tensor(int channels, int h, int w, boolean flat, int space, int block) {}
+  /** One group of a tensor during analysis: its space at a channel offset. */
+  private record Seg(int space, int offset) {}
+
+  /** Shape of one tensor during analysis: channels, spatial size (1×1 for [N, F]) and the spaces side by side. */
+  private record Tensor(int channels, int h, int w, boolean flat, List<Seg> segs, int block) {
+    Tensor(int channels, int h, int w, boolean flat, int space, int block) {
+      this(channels, h, w, flat, List.of(new Seg(space, 0)), block);
+    }
+
+    Tensor with(int channels, int h, int w, boolean flat, int block) {
+      return new Tensor(channels, h, w, flat, segs, block);
+    }
+
+    boolean single() { return segs.size() == 1; }
+
+    int space() { return segs.get(0).space(); }
+  }
 
   /** Analyses a network; its layer shapes must agree with {@link Network#layerShapes()}. */
   public static ModelGraph of(Network network) {
@@ -99,6 +129,8 @@ public final class ModelGraph {
     List<Layer> layers = new ArrayList<>();
     Map<Integer, List<String>> owners = new HashMap<>(), dws = new HashMap<>(), bns = new HashMap<>();
     Map<Integer, List<Consumer>> consumers = new HashMap<>();
+    Map<String, List<Seg>> bnSegs = new LinkedHashMap<>();
+    Map<String, List<Seg>> readSegs = new LinkedHashMap<>();   // layer or BatchNorm -> what it reads
     List<Integer> fixedSpaces = new ArrayList<>();
     Map<Integer, String> restricted = new LinkedHashMap<>();
     Map<String, Integer> consumedCount = new HashMap<>();
@@ -128,12 +160,21 @@ public final class ModelGraph {
         LayerShape shape = new LayerShape(layers.size(), c.name(), c.depthwise() ? LayerKind.DEPTHWISE_CONV : LayerKind.CONV,
             1, c.inChannels(), x.h(), x.w(), c.outChannels(), c.kernelH(), c.kernelW(), c.stride(), c.padding(), c.groups());
         layers.add(new Layer(layers.size(), c.name(), shape.kind(), c, shape, shape.weights() + (c.bias() ? c.outChannels() : 0), shape.macs()));
-        int xs = find(parent, x.space());
         if (c.depthwise()) {
+          int xs;
+          if (x.single()) {
+            xs = find(parent, x.space());
+          } else {
+            // per-channel filters over a concatenation: carried as a new, fixed space
+            restrictAll(x, "a depthwise conv '" + c.name() + "' reads their concatenation", restricted);
+            xs = newSpace(parent, spaceChannels, x.channels());
+            fixedSpaces.add(xs);
+          }
           dws.computeIfAbsent(xs, k -> new ArrayList<>()).add(c.name());
           out = new Tensor(c.outChannels(), e, f, false, xs, 1);
         } else {
-          consumers.computeIfAbsent(xs, k -> new ArrayList<>()).add(new Consumer(c.name(), 1));
+          for (Seg sg : x.segs()) consumers.computeIfAbsent(sg.space(), k -> new ArrayList<>()).add(new Consumer(c.name(), 1, sg.offset()));
+          readSegs.put(c.name(), x.segs());
           int sp = newSpace(parent, spaceChannels, c.outChannels());
           owners.computeIfAbsent(sp, k -> new ArrayList<>()).add(c.name());
           out = new Tensor(c.outChannels(), e, f, false, sp, 1);
@@ -145,7 +186,8 @@ public final class ModelGraph {
           throw new IllegalArgumentException("dense '" + d.name() + "' expects " + d.inFeatures() + " input features, gets " + (x.channels() * x.block()));
         LayerShape shape = new LayerShape(layers.size(), d.name(), LayerKind.DENSE, 1, d.inFeatures(), 1, 1, d.outFeatures(), 1, 1, 1, 0, 1);
         layers.add(new Layer(layers.size(), d.name(), LayerKind.DENSE, d, shape, shape.weights() + (d.bias() ? d.outFeatures() : 0), shape.macs()));
-        consumers.computeIfAbsent(find(parent, x.space()), k -> new ArrayList<>()).add(new Consumer(d.name(), x.block()));
+        for (Seg sg : x.segs()) consumers.computeIfAbsent(sg.space(), k -> new ArrayList<>()).add(new Consumer(d.name(), x.block(), sg.offset()));
+        readSegs.put(d.name(), x.segs());
         int sp = newSpace(parent, spaceChannels, d.outFeatures());
         owners.computeIfAbsent(sp, k -> new ArrayList<>()).add(d.name());
         out = new Tensor(d.outFeatures(), 1, 1, true, sp, 1);
@@ -153,19 +195,21 @@ public final class ModelGraph {
         Tensor x = in.get(0);
         if (x.channels() != b.channels() || x.block() != 1)
           throw new IllegalArgumentException("batchnorm '" + b.name() + "' expects " + b.channels() + " channels, gets " + x.channels());
-        bns.computeIfAbsent(find(parent, x.space()), k -> new ArrayList<>()).add(b.name());
+        for (Seg sg : x.segs()) bns.computeIfAbsent(sg.space(), k -> new ArrayList<>()).add(b.name());
+        bnSegs.put(b.name(), x.segs());
+        readSegs.put(b.name(), x.segs());
         out = x;
       } else if (node instanceof Node.Activation) {
         out = in.get(0);
       } else if (node instanceof Node.Pool p) {
         Tensor x = in.get(0);
-        out = new Tensor(x.channels(), p.outputSize(x.h()), p.outputSize(x.w()), false, x.space(), 1);
+        out = x.with(x.channels(), p.outputSize(x.h()), p.outputSize(x.w()), false, 1);
       } else if (node instanceof Node.GlobalAvgPool) {
         Tensor x = in.get(0);
-        out = new Tensor(x.channels(), 1, 1, true, x.space(), 1);
+        out = x.with(x.channels(), 1, 1, true, 1);
       } else if (node instanceof Node.Flatten) {
         Tensor x = in.get(0);
-        out = new Tensor(x.channels(), 1, 1, true, x.space(), x.h() * x.w());
+        out = x.with(x.channels(), 1, 1, true, x.h() * x.w());
       } else if (node instanceof Node.Add || node instanceof Node.Mul) {
         // a join: its inputs' channels are the same channels, so they are pruned together (one space); a Mul's
         // [C, 1, 1] gate is broadcast over the other input's map
@@ -176,55 +220,93 @@ public final class ModelGraph {
           if (y.channels() != x.channels() || (!gate && (y.h() != x.h() || y.w() != x.w())) || y.flat() != x.flat() || y.block() != x.block())
             throw new IllegalArgumentException((node instanceof Node.Add ? "add '" : "mul '") + node.name() + "' joins tensors of different shapes");
         }
-        int root = find(parent, x.space());
-        for (Tensor y : in) {
-          int r = find(parent, y.space());
-          if (r != root) {
-            int lo = Math.min(root, r), hi = Math.max(root, r);
-            parent.set(hi, lo);
-            root = lo;
+        boolean sameLayout = true;
+        for (Tensor y : in) sameLayout &= y.segs().size() == x.segs().size() && offsets(y).equals(offsets(x));
+        if (!sameLayout) {
+          for (Tensor y : in) restrictAll(y, "'" + node.name() + "' joins them with channels of another layout", restricted);
+          int sp = newSpace(parent, spaceChannels, x.channels());
+          fixedSpaces.add(sp);
+          out = new Tensor(x.channels(), x.h(), x.w(), x.flat(), sp, x.block());
+        } else {
+          List<Seg> joined = new ArrayList<>();
+          for (int k = 0; k < x.segs().size(); k++) {
+            int root = find(parent, x.segs().get(k).space());
+            for (Tensor y : in) {
+              int r = find(parent, y.segs().get(k).space());
+              if (r != root) {
+                int lo = Math.min(root, r), hi = Math.max(root, r);
+                parent.set(hi, lo);
+                root = lo;
+              }
+            }
+            joined.add(new Seg(root, x.segs().get(k).offset()));
           }
+          out = new Tensor(x.channels(), x.h(), x.w(), x.flat(), List.copyOf(joined), x.block());
         }
-        out = new Tensor(x.channels(), x.h(), x.w(), x.flat(), root, x.block());
+      } else if (node instanceof Node.Concat) {
+        int channels = 0;
+        List<Seg> segs = new ArrayList<>();
+        for (Tensor y : in) {
+          if (y.flat() || y.h() != in.get(0).h() || y.w() != in.get(0).w())
+            throw new IllegalArgumentException("concat '" + node.name() + "' joins maps of different sizes");
+          for (Seg sg : y.segs()) segs.add(new Seg(sg.space(), channels + sg.offset()));
+          channels += y.channels();
+        }
+        out = new Tensor(channels, in.get(0).h(), in.get(0).w(), false, List.copyOf(segs), 1);
       } else if (node instanceof Node.ChannelSlice || node instanceof Node.ChannelShuffle) {
         // channels move or go: a later space of its own, and the source's channels are not pruned
         Tensor x = in.get(0);
         int channels = node instanceof Node.ChannelSlice c ? c.to() - c.from() : x.channels();
-        restricted.putIfAbsent(x.space(), "its channels are " + (node instanceof Node.ChannelSlice ? "sliced by '" : "shuffled by '") + node.name() + "'");
+        restrictAll(x, "its channels are " + (node instanceof Node.ChannelSlice ? "sliced by '" : "shuffled by '") + node.name() + "'", restricted);
         int sp = newSpace(parent, spaceChannels, channels);
         fixedSpaces.add(sp);
         out = new Tensor(channels, x.h(), x.w(), false, sp, 1);
-      } else if (node instanceof Node.Concat) {
-        int channels = 0;
-        for (Tensor y : in) {
-          if (y.flat() || y.h() != in.get(0).h() || y.w() != in.get(0).w())
-            throw new IllegalArgumentException("concat '" + node.name() + "' joins maps of different sizes");
-          restricted.putIfAbsent(y.space(), "its channels feed concat '" + node.name() + "'");
-          channels += y.channels();
-        }
-        int sp = newSpace(parent, spaceChannels, channels);
-        fixedSpaces.add(sp);
-        out = new Tensor(channels, in.get(0).h(), in.get(0).w(), false, sp, 1);
       } else {
         throw new IllegalArgumentException("unsupported node " + node);
       }
       t.put(node.name(), out);
     }
     // Spaces reaching an unconsumed node (the network outputs) are fixed, as is the input's.
-    for (var e : t.entrySet()) if (!consumedCount.containsKey(e.getKey())) fixedSpaces.add(e.getValue().space());
+    for (var e : t.entrySet())
+      if (!consumedCount.containsKey(e.getKey())) for (Seg sg : e.getValue().segs()) fixedSpaces.add(sg.space());
+    // A group read at two offsets of one input (concat(x, x), or two spaces merged later) would lose two columns.
+    for (var e : readSegs.entrySet()) {
+      Map<Integer, Integer> seen = new HashMap<>();
+      for (Seg sg : e.getValue()) seen.merge(find(parent, sg.space()), 1, Integer::sum);
+      for (var r : seen.entrySet())
+        if (r.getValue() > 1) restricted.putIfAbsent(r.getKey(), "'" + e.getKey() + "' reads its channels at two offsets");
+    }
     List<Integer> fixedRoots = fixedSpaces.stream().map(s -> find(parent, s)).toList();
     Map<Integer, String> restrictedRoots = new HashMap<>();
     for (var e : restricted.entrySet()) restrictedRoots.putIfAbsent(find(parent, e.getKey()), e.getValue());
     Map<Integer, List<String>> mOwners = merge(parent, owners), mDws = merge(parent, dws), mBns = merge(parent, bns);
     Map<Integer, List<Consumer>> mCons = merge(parent, consumers);
     List<DependencyGroup> groups = new ArrayList<>();
+    Map<Integer, DependencyGroup> byRoot = new HashMap<>();
     for (int s = 0; s < parent.size(); s++) {
       if (find(parent, s) != s) continue;
-      groups.add(new DependencyGroup(groups.size(), spaceChannels.get(s), sorted(mOwners.get(s), layers), sorted(mDws.get(s), layers),
-          mBns.getOrDefault(s, List.of()), mCons.getOrDefault(s, List.of()),
-          !fixedRoots.contains(s) && !restrictedRoots.containsKey(s) && mOwners.containsKey(s), restrictedRoots.get(s)));
+      DependencyGroup g = new DependencyGroup(groups.size(), spaceChannels.get(s), sorted(mOwners.get(s), layers), sorted(mDws.get(s), layers),
+          distinct(mBns.get(s)), mCons.getOrDefault(s, List.of()),
+          !fixedRoots.contains(s) && !restrictedRoots.containsKey(s) && mOwners.containsKey(s), restrictedRoots.get(s));
+      groups.add(g);
+      byRoot.put(s, g);
     }
-    return new ModelGraph(List.copyOf(nodes), List.copyOf(layers), List.copyOf(groups));
+    Map<String, List<Segment>> bnSegments = new HashMap<>();
+    for (var e : bnSegs.entrySet())
+      bnSegments.put(e.getKey(), e.getValue().stream().map(sg -> new Segment(byRoot.get(find(parent, sg.space())), sg.offset())).toList());
+    return new ModelGraph(List.copyOf(nodes), List.copyOf(layers), List.copyOf(groups), Map.copyOf(bnSegments));
+  }
+
+  private static List<Integer> offsets(Tensor x) {
+    return x.segs().stream().map(Seg::offset).toList();
+  }
+
+  private static void restrictAll(Tensor x, String why, Map<Integer, String> restricted) {
+    for (Seg sg : x.segs()) restricted.putIfAbsent(sg.space(), why);
+  }
+
+  private static List<String> distinct(List<String> names) {
+    return names == null ? List.of() : List.copyOf(new java.util.LinkedHashSet<>(names));
   }
 
   private static int newSpace(List<Integer> parent, List<Integer> channels, int c) {
@@ -273,8 +355,11 @@ public final class ModelGraph {
   /** The group of the channels this layer outputs (for a depthwise conv, the group it carries). */
   public DependencyGroup outputGroup(String layer) { layer(layer); return outputGroup.get(layer); }
 
-  /** The group of the channels this layer reads. */
-  public DependencyGroup inputGroup(String layer) { layer(layer); return inputGroup.get(layer); }
+  /** The group of the channels this layer reads (the first, where it reads a concatenation). */
+  public DependencyGroup inputGroup(String layer) { return inputSegments(layer).get(0).group(); }
+
+  /** The groups this layer reads, by channel offset of its input: one at offset 0 unless it reads a concatenation. */
+  public List<Segment> inputSegments(String layer) { layer(layer); return inputSegments.get(layer); }
 
   /** Input features per input channel of a layer: H·W for a dense layer after Flatten, else 1. */
   public int inputBlock(String layer) { layer(layer); return inputBlock.get(layer); }
@@ -287,8 +372,12 @@ public final class ModelGraph {
     return java.util.Optional.empty();
   }
 
-  /** The group a BatchNorm node normalises. */
-  public DependencyGroup batchNormGroup(String bn) { return bnGroup.get(bn); }
+  /** The groups a BatchNorm node normalises, by channel offset (one at offset 0 unless it follows a concatenation). */
+  public List<Segment> batchNormSegments(String bn) {
+    List<Segment> s = bnSegments.get(bn);
+    if (s == null) throw new IllegalArgumentException("no batchnorm '" + bn + "'");
+    return s;
+  }
 
   /**
    * Whether a coarse decision at this layer chooses its output channels: it owns a prunable group and is that
@@ -309,9 +398,11 @@ public final class ModelGraph {
     return restrictions;
   }
 
-  /** Prunable layers whose outputs reach this layer's input (through non-parametric nodes, depthwise convs and adds). */
+  /** Prunable layers whose outputs reach this layer's input (through non-parametric nodes, depthwise convs, joins). */
   public List<String> producers(String layer) {
-    return inputGroup(layer).owners();
+    List<String> out = new ArrayList<>();
+    for (Segment s : inputSegments(layer)) out.addAll(s.group().owners());
+    return out;
   }
 
   /** Layers that read this layer's output channels (depthwise convs carrying them included). */

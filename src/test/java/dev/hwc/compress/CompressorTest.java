@@ -51,13 +51,9 @@ class CompressorTest {
     long smallest = Long.MAX_VALUE;
     for (int offset = 0; offset < ALGS.size(); offset += 4) {
       CompressedModel m = f.compressor().apply(mixedPlan(f.graph(), offset));
+      assertFormsAgree(f, m, arch + " plan " + offset);
       Map<String, ActivationQuant> aq = new HashMap<>();
       for (ActivationQuant a : m.activationQuant()) aq.put(a.layer(), a);
-      INDArray eval = EagerForward.output(f.net().nodes(), m.evaluationParams(), f.images(), aq);
-      INDArray thin = EagerForward.output(m.thinnedNodes(), m.thinnedParams(), f.images(), aq);
-      double scale = Math.max(1, eval.amaxNumber().doubleValue());
-      double diff = eval.sub(thin).amaxNumber().doubleValue();
-      assertTrue(diff <= 1e-4 * scale, arch + " plan " + offset + ": max |eval - thinned| = " + diff + " (output scale " + scale + ")");
       // a removed channel is exactly 0 after its BatchNorm in the evaluation form
       Map<String, INDArray> evalNodes = EagerForward.run(f.net().nodes(), m.evaluationParams(), f.images(), aq);
       for (var n : f.net().nodes())
@@ -77,6 +73,17 @@ class CompressorTest {
     }
     // some plan actually removed channels
     assertTrue(smallest < f.graph().totalParams(), arch + ": params " + smallest + " vs " + f.graph().totalParams());
+  }
+
+  /** The evaluation form (removed channels zero, original shapes) and the thinned network compute the same. */
+  static void assertFormsAgree(Fixture f, CompressedModel m, String what) {
+    Map<String, ActivationQuant> aq = new HashMap<>();
+    for (ActivationQuant a : m.activationQuant()) aq.put(a.layer(), a);
+    INDArray eval = EagerForward.output(f.net().nodes(), m.evaluationParams(), f.images(), aq);
+    INDArray thin = EagerForward.output(m.thinnedNodes(), m.thinnedParams(), f.images(), aq);
+    double scale = Math.max(1, eval.amaxNumber().doubleValue());
+    double diff = eval.sub(thin).amaxNumber().doubleValue();
+    assertTrue(diff <= 1e-4 * scale, what + ": max |eval - thinned| = " + diff + " (output scale " + scale + ")");
   }
 
   @Test void perChannelWeightQuantizationKeepsBothFormsEqual() {
@@ -174,26 +181,38 @@ class CompressorTest {
     assertEquals(8, b2.keptOutChannels());
   }
 
-  @Test void layersWhoseChannelsFeedAConcatOrSliceTakeCoarseChoicesElementWise() {
+  @Test void coarsePruningFollowsConcatOffsetsAndSlicedLayersPruneElementWise() {
     Fixture f = fixture("concat-small");
     Compressor.Session s = f.compressor().session();
-    // a and c feed the concat: FilterL1 prunes 50% of their weights element-wise and keeps every filter
     LayerStats stem = s.step("stem", new LayerDecision(0.5, "FilterL1", 8, 8));
-    assertEquals("Magnitude (fallback)", stem.appliedAlgorithm());
-    assertEquals(8, stem.keptOutChannels());
-    assertEquals(36, stem.nonZeroWeights(), "half of the 72 weights");
-    LayerStats a = s.step("a", new LayerDecision(0.5, "ChannelReconstruction", 8, 8));
-    assertEquals("Magnitude (fallback)", a.appliedAlgorithm());
-    assertEquals(6, a.keptOutChannels());
+    assertEquals("FilterL1", stem.appliedAlgorithm());
+    assertEquals(4, stem.keptOutChannels());
+    LayerStats a = s.step("a", new LayerDecision(0.5, "FilterL2", 8, 8));
+    assertEquals(4, a.keptInChannels());
+    assertEquals(3, a.keptOutChannels());
     s.step("c", new LayerDecision(0, "none", 8, 8));
-    // the bottleneck's channels reach only mix: they are removed, and mix reads the rest
-    LayerStats bottleneck = s.step("bottleneck", new LayerDecision(0.5, "FilterL2", 8, 8));
-    assertEquals("FilterL2", bottleneck.appliedAlgorithm());
-    assertEquals(6, bottleneck.keptOutChannels());
+    // the bottleneck reads the concatenation [stem 8 | a 6 | c 4]: ChannelReconstruction cannot refit three groups
+    LayerStats bottleneck = s.step("bottleneck", new LayerDecision(0.25, "ChannelReconstruction", 8, 8));
+    assertEquals("FilterL1 (fallback)", bottleneck.appliedAlgorithm());
+    assertEquals(4 + 3 + 4, bottleneck.keptInChannels());
+    assertEquals(9, bottleneck.keptOutChannels());
+    // mix is sliced: a filter pruner prunes a quarter of its weights element-wise and keeps every filter
     LayerStats mix = s.step("mix", new LayerDecision(0.25, "FilterL1", 8, 8));
-    assertEquals("Magnitude (fallback)", mix.appliedAlgorithm());   // mix is sliced
-    assertEquals(6, mix.keptInChannels());
+    assertEquals("Magnitude (fallback)", mix.appliedAlgorithm());
+    assertEquals(9, mix.keptInChannels());
     assertEquals(8, mix.keptOutChannels());
+    assertEquals(486, mix.nonZeroWeights());   // 8·9·9 = 648 weights left, 162 zeroed
+    s.step("right_conv", new LayerDecision(0, "none", 8, 8));
+    s.step("fc", new LayerDecision(0, "none", 8, 8));
+    CompressedModel m = s.finish();
+    assertEquals(11, m.thinnedParams().get("cat_bn/gamma").length());
+    // the BatchNorm after the concat keeps stem's channels at 0..7, a's at 8..13, c's at 14..17
+    int[] kept = m.keptBatchNormChannels().get("cat_bn");
+    int[] stemKept = m.keptOutputChannels().get("stem"), aKept = m.keptOutputChannels().get("a");
+    for (int i = 0; i < 4; i++) assertEquals(stemKept[i], kept[i]);
+    for (int i = 0; i < 3; i++) assertEquals(8 + aKept[i], kept[4 + i]);
+    assertArrayEquals(new int[]{14, 15, 16, 17}, java.util.Arrays.copyOfRange(kept, 7, 11));
+    assertFormsAgree(f, m, "concat-small");
   }
 
   @Test void badPlansFailWithOneReadableMessage() {

@@ -116,21 +116,31 @@ class ModelGraphTest {
     assertEquals(List.of("stem", "pw1", "pw2", "pw3"), mobilenet.names().stream().filter(mobilenet::decidesOutputChannels).toList());
   }
 
-  @Test void concatSliceAndShuffleRestrictTheLayersWritingTheirInputsAndSayWhy() {
+  @Test void concatenationsAreReadAtOffsetsAndSlicesAndShufflesRestrictTheLayersWritingThem() {
     ModelGraph g = ModelGraph.of(GraphFixtures.create("concat-small", 1));
     assertEquals(java.util.Map.of(
-        "stem", "its channels feed concat 'cat'",
-        "a", "its channels feed concat 'cat'",
-        "c", "its channels feed concat 'cat'",
         "mix", "its channels are sliced by 'left'",
-        "right_conv", "its channels feed concat 'unit_cat'"), g.coarseRestrictions());
-    assertTrue(g.decidesOutputChannels("bottleneck"));
-    assertEquals(java.util.List.of("mix"), g.consumers("bottleneck"));
-    // the ceil-rounded 3/2 pool takes 28 to 14 (floor rounding: 13); the concat is 8 + 6 + 4 channels
+        "right_conv", "its channels are shuffled by 'shuffle'"), g.coarseRestrictions());
+    // cat = [pooled stem 8 | a 6 | c 4]: the bottleneck and the BatchNorm before it read the three groups at offsets
+    var segs = g.inputSegments("bottleneck");
+    assertEquals(java.util.List.of(0, 8, 14), segs.stream().map(ModelGraph.Segment::offset).toList());
+    assertEquals(java.util.List.of(g.outputGroup("stem"), g.outputGroup("a"), g.outputGroup("c")),
+        segs.stream().map(ModelGraph.Segment::group).toList());
+    assertEquals(segs, g.batchNormSegments("cat_bn"));
+    assertTrue(g.decidesOutputChannels("stem") && g.decidesOutputChannels("a") && g.decidesOutputChannels("c"));
+    assertEquals(java.util.List.of("a", "c", "bottleneck"), g.consumers("stem"));
+    assertEquals(java.util.List.of("stem", "a", "c"), g.producers("bottleneck"));
+    // the ceil-rounded 3/2 pool takes 28 to 14 (floor rounding: 13)
     assertEquals(14, g.layer("a").shape().h());
     assertEquals(18, g.layer("bottleneck").shape().c());
     assertEquals(8 * 7 * 7, g.layer("fc").shape().c());
-    assertFalse(g.inputGroup("bottleneck").prunable());
+  }
+
+  @Test void aGroupReadTwiceInOneConcatenationIsRestricted() {
+    List<Node> nodes = List.of(new Node.Input("in", 1, 8, 8), conv("a", "in", 1, 4, 3, 1, 1),
+        new Node.Concat("cat", List.of("a", "a")), conv("b", "cat", 8, 2, 1, 1, 0));
+    ModelGraph g = ModelGraph.of(nodes);
+    assertEquals(java.util.Map.of("a", "'b' reads its channels at two offsets"), g.coarseRestrictions());
   }
 
   @Test void ceilRoundingKeepsTheLastWindowStartingInsideTheInput() {
