@@ -213,17 +213,15 @@ public final class Compressor {
         INDArray bias = base.get(l.name() + "/b");
         if (bias != null) b.put(l.name(), Tensors.floats(bias));
       }
-      for (DependencyGroup g : graph.groups())
-        for (String n : g.batchNorms()) {
-          if (bn.containsKey(n)) continue;   // a BatchNorm after a concatenation is on several groups
-          float[][] p = new float[4][];
-          String[] keys = {"gamma", "beta", "mean", "var"};
-          for (int i = 0; i < 4; i++) {
-            requireParam(n + "/" + keys[i]);
-            p[i] = Tensors.floats(base.get(n + "/" + keys[i]));
-          }
-          bn.put(n, p);
+      for (String n : graph.batchNorms()) {
+        float[][] p = new float[4][];
+        String[] keys = {"gamma", "beta", "mean", "var"};
+        for (int i = 0; i < 4; i++) {
+          requireParam(n + "/" + keys[i]);
+          p[i] = Tensors.floats(base.get(n + "/" + keys[i]));
         }
+        bn.put(n, p);
+      }
     }
 
     /** Replaces a layer's thinned weights (and forgets their quantized form). */
@@ -603,20 +601,18 @@ public final class Compressor {
       }
       String[] keys = {"gamma", "beta", "mean", "var"};
       Map<String, int[]> keptBatchNorm = new TreeMap<>();
-      for (DependencyGroup g : graph.groups())
-        for (String n : g.batchNorms()) {
-          if (keptBatchNorm.containsKey(n)) continue;
-          float[][] p = bn.get(n);
-          int[] kept = segmentsAlive(graph.batchNormSegments(n));
-          keptBatchNorm.put(n, kept.clone());
-          for (int i = 0; i < 4; i++) {
-            INDArray bp = base.get(n + "/" + keys[i]);
-            // removed channels: gamma = beta = 0 makes them exactly 0; mean and var keep base values (var > 0)
-            float[] fill = i < 2 ? null : Tensors.floats(bp);
-            eval.put(n + "/" + keys[i], Tensors.array(Tensors.scatter(p[i], bp.shape(), 0, kept, fill), bp.shape()));
-            thin.put(n + "/" + keys[i], Tensors.array(p[i], p[i].length));
-          }
+      for (String n : graph.batchNorms()) {
+        float[][] p = bn.get(n);
+        int[] kept = segmentsAlive(graph.batchNormSegments(n));
+        keptBatchNorm.put(n, kept.clone());
+        for (int i = 0; i < 4; i++) {
+          INDArray bp = base.get(n + "/" + keys[i]);
+          // removed channels: gamma = beta = 0 makes them exactly 0; mean and var keep base values (var > 0)
+          float[] fill = i < 2 ? null : Tensors.floats(bp);
+          eval.put(n + "/" + keys[i], Tensors.array(Tensors.scatter(p[i], bp.shape(), 0, kept, fill), bp.shape()));
+          thin.put(n + "/" + keys[i], Tensors.array(p[i], p[i].length));
         }
+      }
       Map<String, int[]> kept = new LinkedHashMap<>();
       for (Layer l : graph.layers()) kept.put(l.name(), outputAlive(l).clone());
       return new CompressedModel(new CompressionPlan(requested.entrySet().stream()

@@ -291,10 +291,10 @@ public final class ModelGraph {
       groups.add(g);
       byRoot.put(s, g);
     }
-    Map<String, List<Segment>> bnSegments = new HashMap<>();
+    Map<String, List<Segment>> bnSegments = new LinkedHashMap<>();   // in node order
     for (var e : bnSegs.entrySet())
       bnSegments.put(e.getKey(), e.getValue().stream().map(sg -> new Segment(byRoot.get(find(parent, sg.space())), sg.offset())).toList());
-    return new ModelGraph(List.copyOf(nodes), List.copyOf(layers), List.copyOf(groups), Map.copyOf(bnSegments));
+    return new ModelGraph(List.copyOf(nodes), List.copyOf(layers), List.copyOf(groups), Collections.unmodifiableMap(bnSegments));
   }
 
   private static List<Integer> offsets(Tensor x) {
@@ -371,6 +371,9 @@ public final class ModelGraph {
       if (n instanceof Node.BatchNorm b && b.input().equals(layer)) return java.util.Optional.of(b.name());
     return java.util.Optional.empty();
   }
+
+  /** The BatchNorm nodes in topological order, each once (one after a concatenation is on several groups). */
+  public java.util.Set<String> batchNorms() { return bnSegments.keySet(); }
 
   /** The groups a BatchNorm node normalises, by channel offset (one at offset 0 unless it follows a concatenation). */
   public List<Segment> batchNormSegments(String bn) {

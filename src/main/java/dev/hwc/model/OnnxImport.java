@@ -77,8 +77,10 @@ public final class OnnxImport {
     return new Translator(model, source, norm == null ? InputNormalisation.none() : norm, inputShape).run();
   }
 
-  /** A constant tensor (initializer or Constant node), values widened to double. */
-  /** A constant tensor; {@code integral} for integer data (shape arithmetic divides it as integers). */
+  /**
+   * A constant tensor (initializer or Constant node), values widened to double; {@code integral} for integer data
+   * (shape arithmetic divides it as integers).
+   */
   record Const(long[] dims, double[] values, boolean integral) {
     Const(long[] dims, double[] values) {
       this(dims, values, false);
@@ -524,9 +526,8 @@ public final class OnnxImport {
       String x = spatialInput(n, 0);
       int[] s = irShapes.get(x);
       if (!flattenedOnly(n.getOutput(0))) {
-        // read as a [C, 1, 1] map (a squeeze-and-excitation branch): an average pool over the whole map keeps the rank
-        if (s[1] != s[2]) throw fail(n, "a global average over a non-square " + s[1] + "x" + s[2] + " map that is not flattened");
-        emit(n, new Node.Pool(uniqueName(n.getName(), "gap"), x, Node.Pool.Type.AVG, s[1], s[1], 0));
+        // read as a [C, 1, 1] map (a squeeze-and-excitation branch)
+        wholeMapAverage(n, x, "a global average over a non-square %dx%d map that is not flattened");
         return;
       }
       emit(n, new Node.GlobalAvgPool(uniqueName(n.getName(), "gap"), x));
@@ -654,8 +655,8 @@ public final class OnnxImport {
             List<Double> v = new ArrayList<>();
             boolean integral = true;
             for (String in : n.getInputList()) {
-              integral &= consts.get(in).integral();
               Const c = consts.get(in);
+              integral &= c.integral();
               if (c.dims().length != 1) throw fail(n, "only concatenating 1-D constants is supported");
               for (double d : c.values()) v.add(d);
             }
@@ -771,7 +772,6 @@ public final class OnnxImport {
     private void reduceMean(Onnx.NodeProto n) {
       allowAttributes(n, "axes", "keepdims");
       String x = spatialInput(n, 0);
-      int[] s = irShapes.get(x);
       long[] axes = n.getInputCount() > 1 && !n.getInput(1).isEmpty()
           ? Arrays.stream(constIn(n, 1, "axes").values()).mapToLong(d -> (long) d).toArray() : intsAttr(n, "axes", null);
       long[] sorted = axes == null ? null : Arrays.stream(axes).map(a -> a < 0 ? a + 4 : a).sorted().toArray();
@@ -780,9 +780,15 @@ public final class OnnxImport {
       if (intAttr(n, "keepdims", 1) == 0) {
         emit(n, new Node.GlobalAvgPool(uniqueName(n.getName(), "gap"), x));
       } else {
-        if (s[1] != s[2]) throw fail(n, "a mean over a non-square " + s[1] + "x" + s[2] + " map that keeps its dimensions");
-        emit(n, new Node.Pool(uniqueName(n.getName(), "gap"), x, Node.Pool.Type.AVG, s[1], s[1], 0));
+        wholeMapAverage(n, x, "a mean over a non-square %dx%d map that keeps its dimensions");
       }
+    }
+
+    /** An average pool over the whole (square) map: the mean per channel, keeping [C, 1, 1]. */
+    private void wholeMapAverage(Onnx.NodeProto n, String x, String nonSquare) {
+      int[] s = irShapes.get(x);
+      if (s[1] != s[2]) throw fail(n, String.format(nonSquare, s[1], s[2]));
+      emit(n, new Node.Pool(uniqueName(n.getName(), "gap"), x, Node.Pool.Type.AVG, s[1], s[1], 0));
     }
 
     /** Add, Sub, Mul or Div of two constants (shape arithmetic): a scalar with anything, or equal sizes. */
