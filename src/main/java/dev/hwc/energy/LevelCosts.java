@@ -45,9 +45,12 @@ public record LevelCosts(DataCosts dram, DataCosts buffer, DataCosts array, Data
     return new LevelCosts(dram.times(k), buffer.times(k), array.times(k), rf.times(k), mac * k);
   }
 
-  /** Energy of these accesses: each level's words times its energy per word, MACs times the scaled MAC energy. */
-  public LevelCosts energy(Accelerator hw, double macScale) {
-    return new LevelCosts(dram.times(hw.dramEnergy()), buffer.times(hw.bufferEnergy()), array.times(hw.arrayEnergy()),
-        rf.times(hw.rfEnergy()), mac * hw.macEnergy() * macScale);
+  /**
+   * Energy of these accesses, of which {@code writes} are writes (the rest reads): each level's words times its
+   * energy per word read or written, MACs times the scaled MAC energy.
+   */
+  public LevelCosts energy(Accelerator hw, double macScale, LevelCosts writes) {
+    return new LevelCosts(hw.dram().energy(dram, writes.dram), hw.buffer().energy(buffer, writes.buffer),
+        hw.array().energy(array, writes.array), hw.rf().energy(rf, writes.rf), mac * hw.macEnergy() * macScale);
   }
 }

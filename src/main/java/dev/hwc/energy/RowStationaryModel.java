@@ -56,7 +56,7 @@ public final class RowStationaryModel {
   private final Map<Key, EnergyBreakdown> cache = new ConcurrentHashMap<>();
 
   private record Key(int n, int c, int h, int w, int m, int r, int s, int stride, int pad, int groups,
-                     int wbits, int abits, long densityBucket) {}
+                     int wbits, int abits, long densityBucket, long inputBucket, long outputBucket) {}
 
   public RowStationaryModel(Accelerator hw, double densityStep) {
     this(hw, densityStep, false);
@@ -84,6 +84,12 @@ public final class RowStationaryModel {
     return Math.min(1.0, k * densityStep);
   }
 
+  /** The load with every density rounded up to the bucket grid. */
+  private LayerLoad bucketed(LayerLoad load) {
+    return new LayerLoad(load.weightBits(), load.activationBits(), bucketed(load.weightDensity()),
+        bucketed(load.inputDensity()), bucketed(load.outputDensity()));
+  }
+
   private long bucket(double density) {
     return (long) Math.ceil(density / densityStep - 1e-9);
   }
@@ -91,8 +97,9 @@ public final class RowStationaryModel {
   /** The lowest-energy RS mapping's breakdown for this layer shape (its batch as given) and load. */
   public EnergyBreakdown estimate(LayerShape shape, LayerLoad load) {
     Key key = new Key(shape.n(), shape.c(), shape.h(), shape.w(), shape.m(), shape.r(), shape.s(), shape.stride(),
-        shape.pad(), shape.groups(), load.weightBits(), load.activationBits(), bucket(load.weightDensity()));
-    EnergyBreakdown b = cache.computeIfAbsent(key, k -> search(shape, load.withDensity(bucketed(load.weightDensity()))));
+        shape.pad(), shape.groups(), load.weightBits(), load.activationBits(), bucket(load.weightDensity()),
+        bucket(load.inputDensity()), bucket(load.outputDensity()));
+    EnergyBreakdown b = cache.computeIfAbsent(key, k -> search(shape, bucketed(load)));
     return b.layer().equals(shape.name()) ? b : b.named(shape.name());
   }
 
@@ -137,19 +144,18 @@ public final class RowStationaryModel {
     Problem pr = problem(shape, load);
     long filterCap = pr.filterCap, ifmapCap = pr.ifmapCap, psumCap = pr.psumCap;
 
-    double storedW = hw.wordsPerDatum(hw.storedWeightBits(wb, d));
-    double rfW = hw.wordsPerDatum(wb), inW = hw.wordsPerDatum(ab), psW = hw.wordsPerDatum(pb);
-    double gate = hw.zeroGating() ? d : 1.0;
-    double macScale = hw.macScale(wb, ab);
+    Widths wd = widths(load);
+    Prices pc = new Prices(hw, hw.macScale(wb, ab));
     long bufBits = hw.globalBufferBits();
     double storedBits = hw.storedWeightBits(wb, d);
 
     Candidate best = null;
     boolean[] done = new boolean[4 + 2 * pr.n];
-    // With r the only change, more channel sets only cut channel chunks N_C, which saves 2·buffer − array per output
-    // and chunk (the psum RF and array terms depend on r only through N_C): when that is ≥ 0, the largest feasible r
-    // per buffer choice is the best and smaller r need not be tried.
-    boolean largestRWins = !exhaustive && 2 * hw.bufferEnergy() >= hw.arrayEnergy();
+    // With r the only change, more channel sets only cut channel chunks N_C, which saves a buffer psum read and write
+    // minus one array psum transfer per output and chunk (the psum RF and array terms depend on r only through N_C;
+    // spilled psums only fall with N_C): when that is ≥ 0, the largest feasible r per buffer choice is the best and
+    // smaller r need not be tried.
+    boolean largestRWins = !exhaustive && pc.bufPr() + pc.bufPw() >= pc.arrP();
     double allWeightsBits = (double) pr.m * pr.c * pr.r * pr.s * storedBits;
     double wholeInputBits = (double) pr.n * pr.c * pr.h * pr.w * ab;
     int rows = hw.peRows(), cols = hw.peColumns();
@@ -201,7 +207,7 @@ public final class RowStationaryModel {
                 double need = needBits(pr, Mapping.Order.FILTERS_OUTER, pr.n, pt, qr, e, psumsStay, inputsStay, maxRows, storedBits, ab, pb);
                 if (need > bufBits || done[flags]) continue;
                 if (largestRWins) { done[flags] = true; open--; }
-                double en = k.energy(hw, Mapping.Order.FILTERS_OUTER, 1, e, psumsStay, inputsStay, storedW, rfW, inW, psW, gate, macScale);
+                double en = k.energy(pc, Mapping.Order.FILTERS_OUTER, 1, e, psumsStay, inputsStay, wd);
                 if (best == null || en < best.energy)
                   best = new Candidate(en, new Mapping(Mapping.Order.FILTERS_OUTER, pr.n, p, q, e, r, t, pr.r, pr.fold,
                       psumsStay || nc == 1, inputsStay, nm * nc * ne * pr.n), k);
@@ -217,7 +223,7 @@ public final class RowStationaryModel {
                   double need = needBits(pr, Mapping.Order.ROWS_OUTER, n, pt, qr, e, true, inputsStay, maxRows, storedBits, ab, pb);
                   if (need > bufBits || done[slot + stay]) continue;
                   if (largestRWins) { done[slot + stay] = true; open--; }
-                  double en = k.energy(hw, Mapping.Order.ROWS_OUTER, nn, e, true, inputsStay, storedW, rfW, inW, psW, gate, macScale);
+                  double en = k.energy(pc, Mapping.Order.ROWS_OUTER, nn, e, true, inputsStay, wd);
                   if (best == null || en < best.energy)
                     best = new Candidate(en, new Mapping(Mapping.Order.ROWS_OUTER, n, p, q, e, r, t, pr.r, pr.fold,
                         true, inputsStay, nm * nc * ne * nn), k);
@@ -238,17 +244,53 @@ public final class RowStationaryModel {
     return b;
   }
 
-  private EnergyBreakdown breakdown(LayerShape shape, LayerLoad load, Problem pr, Counts counts, Mapping mp) {
+  /** Words per datum at each place and the gating factors of a load. */
+  private Widths widths(LayerLoad load) {
     int wb = load.weightBits(), ab = load.activationBits();
     double d = load.weightDensity();
-    double gate = hw.zeroGating() ? d : 1.0;
-    LevelCosts acc = counts.accesses(mp.order(), ceilDiv(pr.n, mp.n()), mp.e(), mp.psumsInBuffer(), mp.inputsInBuffer(),
-        hw.wordsPerDatum(hw.storedWeightBits(wb, d)), hw.wordsPerDatum(wb), hw.wordsPerDatum(ab), hw.wordsPerDatum(hw.psumBits()),
-        gate).times(shape.groups());
+    return new Widths(hw.wordsPerDatum(hw.storedWeightBits(wb, d)), hw.wordsPerDatum(wb), hw.wordsPerDatum(ab),
+        hw.wordsPerDatum(hw.psumBits()), hw.wordsPerDatum(hw.storedActivationBits(ab, load.inputDensity())),
+        hw.wordsPerDatum(hw.storedActivationBits(ab, load.outputDensity())),
+        hw.zeroGating() ? d : 1.0, hw.activationGating() ? load.inputDensity() : 1.0);
+  }
+
+  private EnergyBreakdown breakdown(LayerShape shape, LayerLoad load, Problem pr, Counts counts, Mapping mp) {
+    int wb = load.weightBits(), ab = load.activationBits();
+    Widths wd = widths(load);
+    long nn = ceilDiv(pr.n, mp.n());
+    int g = shape.groups();
+    LevelCosts acc = counts.accesses(mp.order(), nn, mp.e(), mp.psumsInBuffer(), mp.inputsInBuffer(), wd).times(g);
+    LevelCosts writes = counts.writes(mp.psumsInBuffer(), wd).times(g);
     // Executed MACs from the true (unfolded) shape; a fold that does not divide R or S would otherwise add some.
-    acc = new LevelCosts(acc.dram(), acc.buffer(), acc.array(), acc.rf(), shape.macs() * gate);
-    LevelCosts energy = acc.energy(hw, hw.macScale(wb, ab));
-    return new EnergyBreakdown(shape.name(), mp, load, shape.macs(), acc, energy, hw.pjPerUnit());
+    acc = new LevelCosts(acc.dram(), acc.buffer(), acc.array(), acc.rf(), shape.macs() * wd.gate() * wd.activationGate());
+    LevelCosts energy = acc.energy(hw, hw.macScale(wb, ab), writes);
+    // One MAC per PE per cycle: a pass takes F·S·p'·q' cycles per image, p' and q' the filters and channels its
+    // busiest PE holds (the last chunk of filters or channels may hold fewer).
+    int pt = mp.p() * mp.t(), qr = mp.q() * mp.r();
+    double perImage = (double) pr.f * pr.s * ceilDiv(pr.e, mp.e())
+        * chunkSum(pr.m, pt, mi -> Math.min(mp.p(), mi)) * chunkSum(pr.c, qr, ci -> Math.min(mp.q(), ci));
+    double compute = perImage * pr.n * g;
+    double dram = hw.dramWordsPerCycle() > 0 ? acc.level(Level.DRAM) / hw.dramWordsPerCycle() : 0;
+    Latency latency = Latency.of(compute, dram, hw.peRows() * hw.peColumns(), hw.clockMhz());
+    return new EnergyBreakdown(shape.name(), mp, load, shape.macs(), acc, energy, hw.pjPerUnit(), minimumDram(shape, wd), latency);
+  }
+
+  /**
+   * The least DRAM traffic of any mapping: each (stored) weight read once, each input a filter window touches read
+   * once (rows and columns outside every window, e.g. under a stride larger than the filter, are never needed), each
+   * output written once.
+   */
+  private static DataCosts minimumDram(LayerShape s, Widths wd) {
+    double weights = (double) s.m() * (s.c() / s.groups()) * s.r() * s.s();
+    double rows = touched(s.h(), s.e(), s.r(), s.stride()), cols = touched(s.w(), s.f(), s.s(), s.stride());
+    double inputs = (double) s.n() * s.c() * rows * cols;
+    double outputs = (double) s.n() * s.m() * s.e() * s.f();
+    return new DataCosts(weights * wd.storedW(), inputs * wd.inDram(), outputs * wd.outDram());
+  }
+
+  /** Input rows (or columns) some window of {@code outputs} windows of size k at stride u covers, at most {@code size}. */
+  private static double touched(int size, int outputs, int k, int u) {
+    return Math.min(size, k >= u ? (double) (outputs - 1) * u + k : (double) outputs * k);
   }
 
   /**
@@ -256,7 +298,7 @@ public final class RowStationaryModel {
    * constraint it breaks. The mapping's {@code passes} is recomputed.
    */
   public EnergyBreakdown evaluate(LayerShape shape, LayerLoad load, Mapping m) {
-    load = load.withDensity(bucketed(load.weightDensity()));
+    load = bucketed(load);
     Problem pr = problem(shape, load);
     int ab = load.activationBits(), pb = hw.psumBits();
     double storedBits = hw.storedWeightBits(load.weightBits(), load.weightDensity());
@@ -296,55 +338,96 @@ public final class RowStationaryModel {
   private record Problem(int n, int c, int m, int h, int w, int r, int s, int u, int e, int f, int fold,
                          long filterCap, long ifmapCap, long psumCap) {}
 
-  /** Chunk statistics of one (p, q, e, r, t) choice, turned into accesses for a loop order. */
+  /**
+   * Words per datum: stored weights (with their sparse format) above the PEs, weights in the pads, activations on
+   * chip, psums, activations read from and written to DRAM (with the activation format at the measured densities);
+   * and the fractions of MACs left by zero-weight and zero-activation gating.
+   */
+  private record Widths(double storedW, double rfW, double inW, double psW, double inDram, double outDram,
+                        double gate, double activationGate) {}
+
+  /** Energy per word of every (level, data type, direction) the counts use, and of one executed MAC. */
+  private record Prices(double dramW, double dramI, double dramPr, double dramPw, double bufW, double bufI, double bufPr,
+                        double bufPw, double arrW, double arrI, double arrP, double rfW, double rfI, double rfPr, double rfPw,
+                        double mac) {
+    Prices(Accelerator hw, double macScale) {
+      this(hw.dram().read(DataType.WEIGHTS), hw.dram().read(DataType.INPUTS), hw.dram().read(DataType.PSUMS), hw.dram().write(DataType.PSUMS),
+          hw.buffer().read(DataType.WEIGHTS), hw.buffer().read(DataType.INPUTS), hw.buffer().read(DataType.PSUMS), hw.buffer().write(DataType.PSUMS),
+          hw.array().read(DataType.WEIGHTS), hw.array().read(DataType.INPUTS), hw.array().read(DataType.PSUMS),
+          hw.rf().read(DataType.WEIGHTS), hw.rf().read(DataType.INPUTS), hw.rf().read(DataType.PSUMS), hw.rf().write(DataType.PSUMS),
+          hw.macEnergy() * macScale);
+    }
+  }
+
+  /**
+   * Chunk statistics of one (p, q, e, r, t) choice, turned into accesses for a loop order. Weights and inputs are
+   * only read at every level (a word's delivery into the level below is charged to the level it leaves, as in
+   * [ISCA16]'s accounting); psums are read and written: half of each accumulation term is writes, and every output
+   * written to DRAM is a write.
+   */
   private record Counts(Problem pr, long nm, long nc, long ne, long tSum, long rSum, long rowsSum) {
 
-    LevelCosts accesses(Mapping.Order order, long nn, int e, boolean psumsStay, boolean inputsStay,
-                        double storedW, double rfW, double inW, double psW, double gate) {
+    LevelCosts accesses(Mapping.Order order, long nn, int e, boolean psumsStay, boolean inputsStay, Widths w) {
       double outputs = (double) pr.n * pr.m * pr.e * pr.f;
       double weights = (double) pr.m * pr.c * pr.r * pr.s;
       double macs = outputs * pr.c * pr.r * pr.s;
       double stripes = (double) pr.n * pr.c * pr.w * rowsSum;
       boolean rowsOuter = order == Mapping.Order.ROWS_OUTER;
+      double gated = macs * w.gate() * w.activationGate();
 
       DataCosts dram = new DataCosts(
-          weights * storedW,
-          (inputsStay ? (rowsOuter ? stripes : (double) pr.n * pr.c * pr.h * pr.w) : nm * stripes) * inW,
-          psumsStay ? outputs * inW : outputs * inW + 2.0 * (nc - 1) * outputs * psW);
+          weights * w.storedW(),
+          (inputsStay ? (rowsOuter ? stripes : (double) pr.n * pr.c * pr.h * pr.w) : nm * stripes) * w.inDram(),
+          outputs * w.outDram() + (psumsStay ? 0 : 2.0 * (nc - 1) * outputs * w.psW()));
       DataCosts buffer = new DataCosts(
-          (rowsOuter ? weights * nn * ne : weights) * storedW,
-          nm * stripes * inW,
-          2.0 * nc * outputs * psW);
+          (rowsOuter ? weights * nn * ne : weights) * w.storedW(),
+          nm * stripes * w.inW(),
+          2.0 * nc * outputs * w.psW());
       DataCosts array = new DataCosts(
-          (rowsOuter ? weights * nn * pr.e : weights * Math.min(e, pr.e)) * storedW,
-          (double) tSum * pr.n * pr.c * pr.r * pr.e * pr.w * inW,
-          outputs * ((double) pr.r * rSum - nc) * psW);
+          (rowsOuter ? weights * nn * pr.e : weights * Math.min(e, pr.e)) * w.storedW(),
+          (double) tSum * pr.n * pr.c * pr.r * pr.e * pr.w * w.inW(),
+          outputs * ((double) pr.r * rSum - nc) * w.psW());
+      // Zero activations are read from the ifmap pad (to be detected) but skip the weight read, the MAC and its psum update.
       DataCosts rf = new DataCosts(
-          macs * gate * rfW,
-          macs * gate * inW,
-          2.0 * (macs - outputs * pr.r * rSum) * gate * psW);
-      return new LevelCosts(dram, buffer, array, rf, macs * gate);
+          gated * w.rfW(),
+          macs * w.gate() * w.inW(),
+          2.0 * (macs - outputs * pr.r * rSum) * w.gate() * w.activationGate() * w.psW());
+      return new LevelCosts(dram, buffer, array, rf, gated);
     }
 
-    /** The total of {@code accesses(...).energy(hw, macScale)}, without allocating (the search's inner loop). */
-    double energy(Accelerator hw, Mapping.Order order, long nn, int e, boolean psumsStay, boolean inputsStay,
-                  double storedW, double rfW, double inW, double psW, double gate, double macScale) {
+    /** The writes among {@link #accesses}: psum updates and output writes (the array's transfers are priced as reads). */
+    LevelCosts writes(boolean psumsStay, Widths w) {
+      double outputs = (double) pr.n * pr.m * pr.e * pr.f;
+      double macs = outputs * pr.c * pr.r * pr.s;
+      return new LevelCosts(
+          new DataCosts(0, 0, outputs * w.outDram() + (psumsStay ? 0 : (nc - 1) * outputs * w.psW())),
+          new DataCosts(0, 0, nc * outputs * w.psW()),
+          DataCosts.ZERO,
+          new DataCosts(0, 0, (macs - outputs * pr.r * rSum) * w.gate() * w.activationGate() * w.psW()),
+          0);
+    }
+
+    /** The total energy of {@link #accesses} and {@link #writes}, without allocating (the search's inner loop). */
+    double energy(Prices c, Mapping.Order order, long nn, int e, boolean psumsStay, boolean inputsStay, Widths w) {
       double outputs = (double) pr.n * pr.m * pr.e * pr.f;
       double weights = (double) pr.m * pr.c * pr.r * pr.s;
       double macs = outputs * pr.c * pr.r * pr.s;
       double stripes = (double) pr.n * pr.c * pr.w * rowsSum;
       boolean rowsOuter = order == Mapping.Order.ROWS_OUTER;
-      double dram = weights * storedW
-          + (inputsStay ? (rowsOuter ? stripes : (double) pr.n * pr.c * pr.h * pr.w) : nm * stripes) * inW
-          + (psumsStay ? outputs * inW : outputs * inW + 2.0 * (nc - 1) * outputs * psW);
-      double buffer = (rowsOuter ? weights * nn * ne : weights) * storedW + nm * stripes * inW + 2.0 * nc * outputs * psW;
-      double array = (rowsOuter ? weights * nn * pr.e : weights * Math.min(e, pr.e)) * storedW
-          + (double) tSum * pr.n * pr.c * pr.r * pr.e * pr.w * inW
-          + outputs * ((double) pr.r * rSum - nc) * psW;
-      double rf = macs * gate * rfW + macs * gate * inW + 2.0 * (macs - outputs * pr.r * rSum) * gate * psW;
-      return dram * hw.dramEnergy() + buffer * hw.bufferEnergy() + array * hw.arrayEnergy() + rf * hw.rfEnergy()
-          + macs * gate * hw.macEnergy() * macScale;
-  }
+      double gated = macs * w.gate() * w.activationGate();
+      double spill = psumsStay ? 0 : (nc - 1) * outputs * w.psW();
+      double dram = weights * w.storedW() * c.dramW
+          + (inputsStay ? (rowsOuter ? stripes : (double) pr.n * pr.c * pr.h * pr.w) : nm * stripes) * w.inDram() * c.dramI
+          + spill * c.dramPr + (outputs * w.outDram() + spill) * c.dramPw;
+      double buffer = (rowsOuter ? weights * nn * ne : weights) * w.storedW() * c.bufW + nm * stripes * w.inW() * c.bufI
+          + nc * outputs * w.psW() * (c.bufPr + c.bufPw);
+      double array = (rowsOuter ? weights * nn * pr.e : weights * Math.min(e, pr.e)) * w.storedW() * c.arrW
+          + (double) tSum * pr.n * pr.c * pr.r * pr.e * pr.w * w.inW() * c.arrI
+          + outputs * ((double) pr.r * rSum - nc) * w.psW() * c.arrP;
+      double rf = gated * w.rfW() * c.rfW + macs * w.gate() * w.inW() * c.rfI
+          + (macs - outputs * pr.r * rSum) * w.gate() * w.activationGate() * w.psW() * (c.rfPr + c.rfPw);
+      return dram + buffer + array + rf + gated * c.mac;
+    }
   }
 
   static int ceilDiv(int a, int b) {

@@ -23,11 +23,11 @@ class AcceleratorTest {
     assertEquals(224, hw.filterSpadWords());
     assertEquals(12, hw.ifmapSpadWords());
     assertEquals(24, hw.psumSpadWords());
-    assertEquals(200, hw.energyPerWord(Level.DRAM));
-    assertEquals(6, hw.energyPerWord(Level.BUFFER));
-    assertEquals(2, hw.energyPerWord(Level.ARRAY));
-    assertEquals(1, hw.energyPerWord(Level.RF));
-    assertEquals(1, hw.energyPerWord(Level.MAC));
+    assertEquals(AccessCosts.uniform(200), hw.costs(Level.DRAM));
+    assertEquals(AccessCosts.uniform(6), hw.costs(Level.BUFFER));
+    assertEquals(AccessCosts.uniform(2), hw.costs(Level.ARRAY));
+    assertEquals(AccessCosts.uniform(1), hw.costs(Level.RF));
+    assertEquals(1, hw.macEnergy());
     assertEquals(Accelerator.MacLaw.PRODUCT, hw.macLaw());
     assertEquals(1, hw.batch());
   }
