@@ -41,6 +41,7 @@ public final class EnergyCommand implements Callable<Integer> {
     @Option(names = "--layer", required = true, paramLabel = "SPEC",
         description = "layer shape and load, e.g. \"N=1,C=3,H=227,W=227,M=96,R=11,S=11,stride=4,pad=0,wbits=16,abits=16,density=1.0\""
             + " (W defaults to H, S to R, N to the hardware batch, stride 1, pad 0, groups 1, bits to the hardware word, density 1;"
+            + " idensity/odensity: non-zero fraction of input/output activations, default 1;"
             + " name=... labels it). Repeat for a model.")
     List<String> layers;
     @Option(names = "--model", required = true, paramLabel = "M",
@@ -55,7 +56,8 @@ public final class EnergyCommand implements Callable<Integer> {
   @Mixin ConfigOption config;
   @Option(names = "--json", description = "print the result as JSON") boolean json;
 
-  static final List<String> KEYS = List.of("NAME", "N", "C", "H", "W", "M", "R", "S", "STRIDE", "PAD", "GROUPS", "WBITS", "ABITS", "DENSITY");
+  static final List<String> KEYS = List.of("NAME", "N", "C", "H", "W", "M", "R", "S", "STRIDE", "PAD", "GROUPS", "WBITS", "ABITS", "DENSITY",
+      "IDENSITY", "ODENSITY");
 
   @Override
   public Integer call() throws Exception {
@@ -159,12 +161,8 @@ public final class EnergyCommand implements Callable<Integer> {
     int n = intKey(spec, kv, "N", hw.batch()), stride = intKey(spec, kv, "STRIDE", 1), pad = intKey(spec, kv, "PAD", 0);
     int groups = intKey(spec, kv, "GROUPS", 1);
     int wbits = intKey(spec, kv, "WBITS", hw.wordBits()), abits = intKey(spec, kv, "ABITS", hw.wordBits());
-    double density;
-    try {
-      density = Double.parseDouble(kv.getOrDefault("DENSITY", "1"));
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("--layer \"" + spec + "\": density must be a number, was '" + kv.get("DENSITY") + "'");
-    }
+    double density = numberKey(spec, kv, "DENSITY"), inputDensity = numberKey(spec, kv, "IDENSITY"),
+        outputDensity = numberKey(spec, kv, "ODENSITY");
     String name = kv.getOrDefault("NAME", "layer" + index);
     LayerKind kind = groups > 1 && groups == c && groups == m ? LayerKind.DEPTHWISE_CONV
         : (h == 1 && w == 1 && r == 1 && s == 1 ? LayerKind.DENSE : LayerKind.CONV);
@@ -173,9 +171,18 @@ public final class EnergyCommand implements Callable<Integer> {
           + (h + 2 * pad) + "x" + (w + 2 * pad));
     try {
       return new ModelEnergy.LayerWork(new LayerShape(index, name, kind, n, c, h, w, m, r, s, stride, pad, groups),
-          new LayerLoad(wbits, abits, density));
+          new LayerLoad(wbits, abits, density, inputDensity, outputDensity));
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("--layer \"" + spec + "\": " + e.getMessage(), e);
+    }
+  }
+
+  private static double numberKey(String spec, Map<String, String> kv, String key) {
+    String v = kv.getOrDefault(key, "1");
+    try {
+      return Double.parseDouble(v);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("--layer \"" + spec + "\": " + key.toLowerCase(Locale.ROOT) + " must be a number, was '" + v + "'");
     }
   }
 
@@ -195,9 +202,16 @@ public final class EnergyCommand implements Callable<Integer> {
   static void printLayer(PrintStream out, Accelerator hw, Path hwFile, LayerShape shape, EnergyBreakdown b) {
     LayerLoad l = b.load();
     out.printf("hardware %s (%s)%n", hw.name(), hwFile);
-    out.printf("layer %s: wbits=%d abits=%d density=%.2f%n", shape, l.weightBits(), l.activationBits(), l.weightDensity());
+    out.printf("layer %s: wbits=%d abits=%d density=%.2f, activation densities in %.2f out %.2f%n", shape, l.weightBits(),
+        l.activationBits(), l.weightDensity(), l.inputDensity(), l.outputDensity());
     out.printf("mapping %s%n", b.mapping());
     out.printf("MACs %,.0f (executed %,.0f), DRAM words per MAC %.5f%n", b.macs(), b.accesses().mac(), b.dramAccessesPerMac());
+    var min = b.minimumDram();
+    out.printf("DRAM words %,.0f; minimum of any mapping %,.0f (weights %,.0f, inputs %,.0f, outputs %,.0f): %.2fx%n",
+        b.accesses().level(Level.DRAM), min.total(), min.weights(), min.inputs(), min.psums(), b.accesses().level(Level.DRAM) / min.total());
+    var t = b.latency();
+    out.printf("cycles %,.0f (compute %,.0f, DRAM %,.0f), %.4f ms at %.0f MHz, PE utilisation %.1f%%%n", t.cycles(),
+        t.computeCycles(), t.dramCycles(), t.millis(), t.clockMhz(), 100 * t.utilisation(b.macs()));
     out.printf("%-7s %14s %14s %14s | %14s %14s %14s | %14s %14s %6s%n", "level", "weights words", "inputs words",
         "psums words", "weights E", "inputs E", "psums E", "energy", "pJ", "share");
     double total = b.totalEnergy();
@@ -220,16 +234,19 @@ public final class EnergyCommand implements Callable<Integer> {
 
   static void printModel(PrintStream out, Accelerator hw, Path hwFile, int baselineBits, ModelEnergy.Estimate est) {
     out.printf("hardware %s (%s)%n", hw.name(), hwFile);
-    out.printf("%-12s %14s %10s %12s %12s %12s %12s %12s %12s %12s%n", "layer", "MACs", "DRAM/MAC", "DRAM", "BUFFER", "ARRAY",
-        "RF", "MAC", "energy", "pJ");
+    out.printf("%-12s %14s %10s %8s %12s %12s %12s %12s %12s %12s %12s %14s %6s%n", "layer", "MACs", "DRAM/MAC", "DRAM/min",
+        "DRAM", "BUFFER", "ARRAY", "RF", "MAC", "energy", "pJ", "cycles", "util");
     List<EnergyBreakdown> rows = new ArrayList<>(est.layers());
     rows.add(est.total());
     rows.add(est.baseline());
     for (EnergyBreakdown b : rows) {
-      out.printf("%-12s %,14.0f %10.5f %12.4g %12.4g %12.4g %12.4g %12.4g %12.4g %12.4g%n", b.layer(), b.macs(), b.dramAccessesPerMac(),
+      out.printf("%-12s %,14.0f %10.5f %8.2f %12.4g %12.4g %12.4g %12.4g %12.4g %12.4g %12.4g %,14.0f %5.1f%%%n", b.layer(), b.macs(),
+          b.dramAccessesPerMac(), b.accesses().level(Level.DRAM) / b.minimumDram().total(),
           b.energy().level(Level.DRAM), b.energy().level(Level.BUFFER), b.energy().level(Level.ARRAY), b.energy().level(Level.RF),
-          b.energy().mac(), b.totalEnergy(), b.totalPj());
+          b.energy().mac(), b.totalEnergy(), b.totalPj(), b.latency().cycles(), 100 * b.latency().utilisation(b.macs()));
     }
+    out.printf("latency %.3f ms per batch of %d at %.0f MHz (DRAM/min: DRAM words over the least any mapping moves)%n",
+        est.total().latency().millis(), hw.batch(), hw.clockMhz());
     out.printf("energy reduction vs dense %d-bit baseline: %.1f%%%n", baselineBits, 100 * est.reduction());
   }
 
