@@ -101,7 +101,7 @@ public final class CompressCommand implements Callable<Integer> {
     for (ActivationQuant a : m.activationQuant()) thinExec.setActivationQuant(a.layer(), a.scale(), a.lo(), a.hi());
     double thinAcc = Evaluator.evaluate(thinExec, splits.test(), batch).accuracy();
 
-    Energy energy = energy(energyModel, graph, m.stats());
+    Energy energy = energy(energyModel, graph, m.stats(), installer.session());
 
     Double benchMedian = null;
     if (bench != null) {
@@ -152,9 +152,9 @@ public final class CompressCommand implements Callable<Integer> {
           energy.compressedPj(), energy.hardware(), 100 * energy.reduction(), energy.baselineBits());
       for (int i = 0; i < m.stats().size(); i++) {
         LayerStats l = m.stats().get(i);
-        System.out.printf("  %-16s %-26s w%d a%d  sparsity %.3f  channels %d->%d / %d->%d  %.4g pJ%n", l.layer(), l.appliedAlgorithm(),
-            l.weightBits(), l.activationBits(), l.sparsity(), l.inChannels(), l.outChannels(), l.keptInChannels(), l.keptOutChannels(),
-            energy.layerPj().get(i));
+        System.out.printf("  %-16s %-26s w%d a%d  sparsity %.3f  channels %d->%d / %d->%d  input density %.3f  %.4g pJ%n", l.layer(),
+            l.appliedAlgorithm(), l.weightBits(), l.activationBits(), l.sparsity(), l.inChannels(), l.outChannels(), l.keptInChannels(),
+            l.keptOutChannels(), l.inputDensity(), energy.layerPj().get(i));
       }
       System.out.println("wrote " + out.resolve("model.zip") + ", plan.json, stats.json");
     }
@@ -168,11 +168,15 @@ public final class CompressCommand implements Callable<Integer> {
     return new ModelEnergy(new RowStationaryModel(Accelerator.load(hwFile), es.densityStep()), es.baselineBits());
   }
 
-  /** Each thinned layer at its bits and non-zero weight density, as the search prices an episode. */
-  private static Energy energy(ModelEnergy energy, ModelGraph graph, List<LayerStats> layers) {
+  /**
+   * Each thinned layer at its bits, non-zero weight density and measured input-activation density, as the search
+   * prices an episode, against the dense model with its activations as {@code dense}'s baseline-bit quantizers see them.
+   */
+  private static Energy energy(ModelEnergy energy, ModelGraph graph, List<LayerStats> layers, Compressor.Session dense) {
     List<ModelEnergy.LayerWork> work = layers.stream().map(l -> new ModelEnergy.LayerWork(l.shape(),
-        AcceleratorEnergy.load(l.weightBits(), l.activationBits(), l.shape().weightDensity(l.nonZeroWeights())))).toList();
-    ModelEnergy.Estimate est = energy.estimate(work, graph.layers().stream().map(ModelGraph.Layer::shape).toList());
+        AcceleratorEnergy.load(l.weightBits(), l.activationBits(), l.shape().weightDensity(l.nonZeroWeights()), l.inputDensity()))).toList();
+    List<Double> denseDensities = graph.layers().stream().map(l -> dense.inputDensity(l.name(), energy.baselineBits())).toList();
+    ModelEnergy.Estimate est = energy.estimate(work, graph.layers().stream().map(ModelGraph.Layer::shape).toList(), denseDensities);
     return new Energy(est.hardware(), energy.baselineBits(), est.baseline().totalPj(), est.total().totalPj(), est.reduction(),
         est.layers().stream().map(b -> b.totalPj()).toList());
   }

@@ -66,7 +66,7 @@ public final class RescoreCommand implements Callable<Integer> {
     Config root = JournaledConfig.of(st.configJson(), current);
     EnergySettings es = EnergySettings.fromConfig(root.getConfig("hwc.energy"));
     var energy = new AcceleratorEnergy(new ModelEnergy(new RowStationaryModel(Accelerator.load(hardware), es.densityStep()), es.baselineBits()));
-    var r = EnergyRescore.of(state.evaluated(), st.prunableLayers(), energy);
+    var r = EnergyRescore.of(state.evaluated(), st.prunableLayers(), st.baselineInputDensities(), energy);
 
     List<Row> rows = new ArrayList<>();
     for (int i = 0; i < r.episodes().size(); i++) {

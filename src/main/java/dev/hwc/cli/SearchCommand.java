@@ -3,6 +3,7 @@ package dev.hwc.cli;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigRenderOptions;
+import dev.hwc.energy.EnergySettings;
 import dev.hwc.search.JournalReader;
 import dev.hwc.search.PartsFactory;
 import dev.hwc.search.RealParts;
@@ -27,6 +28,7 @@ import picocli.CommandLine.Spec;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -128,11 +130,13 @@ public final class SearchCommand implements Callable<Integer> {
   static SearchStarted started(String searchId, Config root, Path model, Path hardware, SearchRuntime.Parts p,
                                SearchSettings settings, long seed, int episodes) {
     var c = p.compression();
+    // The dense model's activations as its baseline-bit input quantizers see them: the baseline's zero gating and coding.
+    List<Double> densities = c.denseInputDensities(EnergySettings.fromConfig(root.getConfig("hwc.energy")).baselineBits());
     return new SearchStarted(searchId, root.getConfig("hwc").root().render(ConfigRenderOptions.concise()),
         model.toAbsolutePath().normalize().toString(), c.modelFingerprint(), c.datasetFingerprint(),
         hardware == null ? "" : hardware.toAbsolutePath().normalize().toString(), c.baselineAccuracy(),
-        p.energy().baselineEnergy(c.prunableLayers()), settings.maxAccuracyLoss(), seed, episodes, c.algorithms(),
-        c.decisionLayers(), c.prunableLayers(), System.currentTimeMillis());
+        p.energy().baselineEnergy(c.prunableLayers(), densities), settings.maxAccuracyLoss(), seed, episodes, c.algorithms(),
+        c.decisionLayers(), c.prunableLayers(), System.currentTimeMillis(), densities);
   }
 
   /**

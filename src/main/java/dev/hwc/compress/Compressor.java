@@ -540,7 +540,7 @@ public final class Compressor {
       int inCh = l.kind() == LayerKind.DENSE ? l.shape().c() / block : l.shape().c();
       return new LayerStats(l.index(), l.name(), d.algorithm(), applied.get(l.name()), d.pruneRatio(), d.weightBits(),
           d.activationBits(), inCh, l.shape().m(), keptIn, keptOut, 1.0 - (double) nnz / l.shape().weights(),
-          thin.weights() + bias, nnz, thin.macs(), nnz * positions, thin);
+          thin.weights() + bias, nnz, thin.macs(), nnz * positions, thin, inputDensity(l.name(), d.activationBits()));
     }
 
     /** Quantizes, calibrates activations and builds both forms. All layers must have been stepped. */
@@ -639,8 +639,31 @@ public final class Compressor {
      * The layer's input quantizer on the base calibration values of its alive input units; computed once per bits and
      * alive units (a compressed-input session assembles the stepped layers before every layer).
      */
+    /**
+     * Fraction of a layer's input activations that are non-zero as the accelerator sees them: the calibration samples
+     * of its alive input units after its input quantizer at {@code bits} (small values round to zero at low bits).
+     * The samples are the base network's inputs: upstream pruning's change to which inputs are zero is not measured.
+     */
+    public double inputDensity(String layer, int bits) {
+      Layer l = graph.layer(layer);
+      ActivationQuant aq = activationQuant(l, bits);
+      Calibration.UnitStats st = calibration.stats(l.name());
+      long nonZero = 0, total = 0;
+      for (int u : inputUnits(l))
+        for (float v : st.samples()[u]) {
+          total++;
+          if (aq.apply(v) != 0) nonZero++;
+        }
+      return total == 0 ? 1.0 : (double) nonZero / total;
+    }
+
+    /** The input units (channels, or features of a dense layer) still alive. */
+    private int[] inputUnits(Layer l) {
+      return l.kind() == LayerKind.DEPTHWISE_CONV ? outputAlive(l) : Tensors.expand(inputAlive(l), graph.inputBlock(l.name()));
+    }
+
     private ActivationQuant activationQuant(Layer l, int bits) {
-      int[] units = l.kind() == LayerKind.DEPTHWISE_CONV ? outputAlive(l) : Tensors.expand(inputAlive(l), graph.inputBlock(l.name()));
+      int[] units = inputUnits(l);
       CalibratedInput known = inputQuant.get(l.name());
       if (known != null && known.bits() == bits && java.util.Arrays.equals(known.units(), units)) return known.quant();
       ActivationQuant q = calibrateInput(l, bits, units);

@@ -41,10 +41,18 @@ public final class ModelEnergy {
 
   /** The compressed model against a baseline of the given original (unpruned) shapes. */
   public Estimate estimate(List<LayerWork> layers, List<LayerShape> originalShapes) {
+    return estimate(layers, originalShapes, null);
+  }
+
+  /**
+   * The same against a baseline whose input activations have these densities, one per shape (null: dense), as the
+   * compressed layers' loads carry theirs.
+   */
+  public Estimate estimate(List<LayerWork> layers, List<LayerShape> originalShapes, List<Double> baselineInputDensities) {
     List<EnergyBreakdown> parts = new ArrayList<>(layers.size());
     for (LayerWork l : layers) parts.add(layer(l.shape(), l.load()));
     EnergyBreakdown total = EnergyBreakdown.sum("total", parts);
-    EnergyBreakdown base = baseline(originalShapes);
+    EnergyBreakdown base = baseline(originalShapes, baselineInputDensities);
     return new Estimate(model.hardware().name(), List.copyOf(parts), total, base, 1 - total.totalEnergy() / base.totalEnergy());
   }
 
@@ -60,8 +68,19 @@ public final class ModelEnergy {
 
   /** The baseline: these shapes dense at baseline bits. */
   public EnergyBreakdown baseline(List<LayerShape> shapes) {
+    return baseline(shapes, null);
+  }
+
+  /** The baseline with these input-activation densities, one per shape (null: dense activations). */
+  public EnergyBreakdown baseline(List<LayerShape> shapes, List<Double> inputDensities) {
+    if (inputDensities != null && inputDensities.size() != shapes.size())
+      throw new IllegalArgumentException(inputDensities.size() + " input densities for " + shapes.size() + " layers");
     List<EnergyBreakdown> parts = new ArrayList<>(shapes.size());
-    for (LayerShape s : shapes) parts.add(layer(s, LayerLoad.dense(baselineBits)));
+    for (int i = 0; i < shapes.size(); i++) {
+      LayerLoad load = LayerLoad.dense(baselineBits);
+      if (inputDensities != null) load = load.withActivationDensities(inputDensities.get(i), 1.0);
+      parts.add(layer(shapes.get(i), load));
+    }
     return EnergyBreakdown.sum("baseline", parts);
   }
 

@@ -117,10 +117,12 @@ public final class ReportWriter {
               c.energyReductionPercent(), c.testAccuracyLossPoints(), c.testLossStandardErrorPoints(), pct(c.testAccuracy()),
               c.searchAccuracyLossPoints(), c.searchLossStandardErrorPoints()))
           .append(" Plan: <code>").append(esc(c.planFile())).append("</code>; thinned model: <code>").append(esc(c.modelFile())).append("</code>.</p>");
-      sb.append("<table><tr><th>layer</th><th>algorithm</th><th>prune ratio</th><th>achieved sparsity</th><th>w bits</th><th>a bits</th><th>energy (pJ)</th></tr>");
+      sb.append("<table><tr><th>layer</th><th>algorithm</th><th>prune ratio</th><th>achieved sparsity</th><th>w bits</th><th>a bits</th>"
+          + "<th>input density</th><th>energy (pJ)</th></tr>");
       for (var l : c.layers())
-        sb.append(String.format(Locale.ROOT, "<tr><td>%s</td><td>%s</td><td>%.3f</td><td>%.3f</td><td>%d</td><td>%d</td><td>%.4g</td></tr>",
-            esc(l.layer()), esc(l.algorithm()), l.pruneRatio(), l.achievedSparsity(), l.weightBits(), l.activationBits(), l.energyPj()));
+        sb.append(String.format(Locale.ROOT, "<tr><td>%s</td><td>%s</td><td>%.3f</td><td>%.3f</td><td>%d</td><td>%d</td><td>%s</td><td>%.4g</td></tr>",
+            esc(l.layer()), esc(l.algorithm()), l.pruneRatio(), l.achievedSparsity(), l.weightBits(), l.activationBits(),
+            l.inputDensity() == null ? "not measured" : String.format(Locale.ROOT, "%.3f", l.inputDensity()), l.energyPj()));
       sb.append("</table>");
       img(sb, dir.resolve("policy.png"), "policy");
     } else {

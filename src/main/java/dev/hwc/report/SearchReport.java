@@ -39,7 +39,15 @@ public record SearchReport(
                        double testAccuracy, double testAccuracyLossPoints, double testLossStandardErrorPoints,
                        double energyReductionPercent, List<LayerPolicy> layers, String planFile, String modelFile) {}
 
-  /** One layer of the chosen plan, with what it achieved. */
+  /**
+   * One layer of the chosen plan, with what it achieved; {@code inputDensity} is the non-zero fraction of its input
+   * activations it was priced at (null where the search did not measure them).
+   */
   public record LayerPolicy(String layer, String algorithm, double pruneRatio, int weightBits, int activationBits,
-                            double achievedSparsity, double energyPj) {}
+                            double achievedSparsity, double energyPj, Double inputDensity) {
+    public LayerPolicy(String layer, String algorithm, double pruneRatio, int weightBits, int activationBits,
+                       double achievedSparsity, double energyPj) {
+      this(layer, algorithm, pruneRatio, weightBits, activationBits, achievedSparsity, energyPj, null);
+    }
+  }
 }

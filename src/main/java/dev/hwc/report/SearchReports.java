@@ -119,7 +119,7 @@ public final class SearchReports {
         LayerResult r = results.get(lp.layer());
         layers.add(new SearchReport.LayerPolicy(lp.layer(), lp.decision().algorithm(), lp.decision().pruneRatio(),
             lp.decision().weightBits(), lp.decision().activationBits(), r == null ? Double.NaN : r.sparsity(),
-            r == null ? Double.NaN : r.energy()));
+            r == null ? Double.NaN : r.energy(), r == null ? null : r.inputDensity()));
       }
       PairedAccuracy onSearch = test.chosenOnSearchSubset();
       chosen = new SearchReport.Chosen(c.get().episode(), e.plan().hash(), e.accuracyLoss(),

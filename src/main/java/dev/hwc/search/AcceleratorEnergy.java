@@ -17,15 +17,27 @@ public final class AcceleratorEnergy implements EnergyBackend {
   }
 
   @Override public double layerEnergy(LayerShape shape, int weightBits, int activationBits, double weightDensity) {
-    return energy.layer(shape, load(weightBits, activationBits, weightDensity)).totalPj();
+    return layerEnergy(shape, weightBits, activationBits, weightDensity, 1.0);
   }
 
-  /** The load the search prices a compressed layer at: its density clamped into (0, 1]. */
-  public static LayerLoad load(int weightBits, int activationBits, double weightDensity) {
-    return new LayerLoad(weightBits, activationBits, Math.max(MIN_DENSITY, Math.min(1.0, weightDensity)));
+  @Override public double layerEnergy(LayerShape shape, int weightBits, int activationBits, double weightDensity, double inputDensity) {
+    return energy.layer(shape, load(weightBits, activationBits, weightDensity, inputDensity)).totalPj();
+  }
+
+  /** The load the search prices a compressed layer at: its densities clamped into (0, 1]. */
+  public static LayerLoad load(int weightBits, int activationBits, double weightDensity, double inputDensity) {
+    return new LayerLoad(weightBits, activationBits, clamp(weightDensity), clamp(inputDensity), 1.0);
+  }
+
+  private static double clamp(double density) {
+    return Math.max(MIN_DENSITY, Math.min(1.0, density));
   }
 
   @Override public double baselineEnergy(List<LayerShape> prunableLayers) {
     return energy.baseline(prunableLayers).totalPj();
+  }
+
+  @Override public double baselineEnergy(List<LayerShape> prunableLayers, List<Double> inputDensities) {
+    return energy.baseline(prunableLayers, inputDensities).totalPj();
   }
 }

@@ -71,5 +71,19 @@ public interface CompressionBackend {
    * weights, {@code macs} its MACs after thinning, {@code nonZeroMacs} those whose weight is non-zero.
    */
   record LayerOutcome(String layer, LayerDecision decision, LayerShape shape, double sparsity, int keptChannels,
-                      long params, long macs, long nonZeroMacs) implements JsonSerializable {}
+                      long params, long macs, long nonZeroMacs, double inputDensity) implements JsonSerializable {
+    /** Input activations not measured: priced as dense. */
+    public LayerOutcome(String layer, LayerDecision decision, LayerShape shape, double sparsity, int keptChannels,
+                        long params, long macs, long nonZeroMacs) {
+      this(layer, decision, shape, sparsity, keptChannels, params, macs, nonZeroMacs, 1.0);
+    }
+  }
+
+  /**
+   * The dense model's input-activation density of every decision layer at {@code bits} (as its input quantizer
+   * would see them), in layer order; null where the backend does not measure activations.
+   */
+  default List<Double> denseInputDensities(int bits) {
+    return null;
+  }
 }

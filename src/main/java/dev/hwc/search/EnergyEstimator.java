@@ -14,8 +14,11 @@ public final class EnergyEstimator {
 
   public sealed interface Command extends JsonSerializable {}
 
-  /** One layer to price: its (thinned) shape, bit-widths and the fraction of its weights that are non-zero. */
-  public record LayerCost(LayerShape shape, int weightBits, int activationBits, double weightDensity) {}
+  /**
+   * One layer to price: its (thinned) shape, bit-widths, the fraction of its weights that are non-zero and of its
+   * input activations (1 where the search does not measure them).
+   */
+  public record LayerCost(LayerShape shape, int weightBits, int activationBits, double weightDensity, double inputDensity) {}
 
   public record Estimate(int step, List<LayerCost> layers, ActorRef<Estimated> replyTo) implements Command {}
 
@@ -27,7 +30,7 @@ public final class EnergyEstimator {
         .onMessage(Estimate.class, m -> {
           List<Double> out = new ArrayList<>(m.layers().size());
           for (LayerCost l : m.layers())
-            out.add(energy.layerEnergy(l.shape(), l.weightBits(), l.activationBits(), l.weightDensity()));
+            out.add(energy.layerEnergy(l.shape(), l.weightBits(), l.activationBits(), l.weightDensity(), l.inputDensity()));
           m.replyTo().tell(new Estimated(m.step(), out));
           return Behaviors.same();
         })

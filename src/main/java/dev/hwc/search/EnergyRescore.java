@@ -22,8 +22,13 @@ public final class EnergyRescore {
     }
   }
 
-  public static Rescored of(List<EpisodeEvaluated> episodes, List<LayerShape> prunableLayers, EnergyBackend energy) {
-    double baseline = energy.baselineEnergy(prunableLayers);
+  /**
+   * @param baselineInputDensities the dense model's input-activation densities the search journaled (null: it priced
+   *                               activations as dense)
+   */
+  public static Rescored of(List<EpisodeEvaluated> episodes, List<LayerShape> prunableLayers, List<Double> baselineInputDensities,
+                            EnergyBackend energy) {
+    double baseline = energy.baselineEnergy(prunableLayers, baselineInputDensities);
     List<EpisodeEvaluated> out = new ArrayList<>(episodes.size());
     for (EpisodeEvaluated e : episodes) {
       List<LayerResult> layers = new ArrayList<>(e.layers().size());
@@ -31,10 +36,10 @@ public final class EnergyRescore {
       for (LayerResult r : e.layers()) {
         // The same density the coordinator gives the estimator: kept weights over the layer's original weights.
         double density = r.shape().weightDensity(r.params());
-        double pj = energy.layerEnergy(r.shape(), r.weightBits(), r.activationBits(), density);
+        double pj = energy.layerEnergy(r.shape(), r.weightBits(), r.activationBits(), density, r.pricedInputDensity());
         total += pj;
         layers.add(new LayerResult(r.layer(), r.shape(), r.sparsity(), r.keptChannels(), r.params(), r.macs(),
-            r.nonZeroMacs(), r.weightBits(), r.activationBits(), pj));
+            r.nonZeroMacs(), r.weightBits(), r.activationBits(), pj, r.inputDensity()));
       }
       out.add(new EpisodeEvaluated(e.episode(), e.plan(), e.accuracy(), e.accuracyLoss(), total, 1 - total / baseline,
           e.reward(), layers));

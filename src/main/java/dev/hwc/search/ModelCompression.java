@@ -96,7 +96,12 @@ public final class ModelCompression implements CompressionBackend {
     // The plan records the bits as applied (first/last layers pinned by the compressor).
     LayerDecision applied = new LayerDecision(d.pruneRatio(), d.algorithm(), st.weightBits(), st.activationBits());
     return List.of(new LayerOutcome(st.layer(), applied, st.shape(), st.sparsity(), st.keptOutChannels(),
-        st.nonZeroWeights(), st.macs(), st.nonZeroMacs()));
+        st.nonZeroWeights(), st.macs(), st.nonZeroMacs(), st.inputDensity()));
+  }
+
+  @Override public List<Double> denseInputDensities(int bits) {
+    Compressor.Session dense = installer.session();
+    return layers.stream().map(l -> dense.inputDensity(l.name(), bits)).toList();
   }
 
   @Override public Accuracy evaluate(int episode, CompressionPlan plan) {

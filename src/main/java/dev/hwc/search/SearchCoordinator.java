@@ -526,9 +526,11 @@ public final class SearchCoordinator extends EventSourcedBehavior<SearchCoordina
   private Effect<SearchEvent, State> onCompressed(State s, Compressed m) {
     if (notGenerating(m.result().episode())) return Effect().none();
     List<EnergyEstimator.LayerCost> costs = new ArrayList<>();
+    boolean activations = s.started().measuresActivations();
     for (LayerOutcome o : m.result().outcomes()) {
       double density = o.shape().weightDensity(o.params());
-      costs.add(new EnergyEstimator.LayerCost(o.shape(), o.decision().weightBits(), o.decision().activationBits(), density));
+      costs.add(new EnergyEstimator.LayerCost(o.shape(), o.decision().weightBits(), o.decision().activationBits(), density,
+          activations ? o.inputDensity() : 1.0));
     }
     int episode = generating.episode;
     pendingOutcomes = m.result().outcomes();
@@ -548,7 +550,8 @@ public final class SearchCoordinator extends EventSourcedBehavior<SearchCoordina
       if (before != null) e.macsRemoved += before.macs() - o.nonZeroMacs();
       e.plan.add(new LayerPlan(o.layer(), o.decision()));
       e.results.add(new LayerResult(o.layer(), o.shape(), o.sparsity(), o.keptChannels(), o.params(), o.macs(),
-          o.nonZeroMacs(), o.decision().weightBits(), o.decision().activationBits(), m.estimated().energies().get(i)));
+          o.nonZeroMacs(), o.decision().weightBits(), o.decision().activationBits(), m.estimated().energies().get(i),
+          s.started().measuresActivations() ? o.inputDensity() : null));
     }
     e.previousAction = e.action;
     e.step++;

@@ -23,11 +23,27 @@ public sealed interface SearchEvent extends JsonSerializable {
                        String datasetFingerprint, String hardware, double baselineAccuracy, double baselineEnergy,
                        double maxAccuracyLoss, long seed, int episodes, List<String> algorithms,
                        List<LayerShape> decisionLayers,
-                       List<LayerShape> prunableLayers, long startedAtEpochMillis) implements SearchEvent {
+                       List<LayerShape> prunableLayers, long startedAtEpochMillis,
+                       List<Double> baselineInputDensities) implements SearchEvent {
     public SearchStarted {
       algorithms = List.copyOf(algorithms);
       decisionLayers = List.copyOf(decisionLayers);
       prunableLayers = List.copyOf(prunableLayers);
+      baselineInputDensities = baselineInputDensities == null ? null : List.copyOf(baselineInputDensities);
+    }
+
+    /** A search that prices activations as dense (no measured densities; so are journals written before them). */
+    public SearchStarted(String searchId, String configJson, String modelPath, String modelFingerprint,
+                         String datasetFingerprint, String hardware, double baselineAccuracy, double baselineEnergy,
+                         double maxAccuracyLoss, long seed, int episodes, List<String> algorithms,
+                         List<LayerShape> decisionLayers, List<LayerShape> prunableLayers, long startedAtEpochMillis) {
+      this(searchId, configJson, modelPath, modelFingerprint, datasetFingerprint, hardware, baselineAccuracy, baselineEnergy,
+          maxAccuracyLoss, seed, episodes, algorithms, decisionLayers, prunableLayers, startedAtEpochMillis, null);
+    }
+
+    /** Whether the search prices layers with their measured input-activation densities. */
+    public boolean measuresActivations() {
+      return baselineInputDensities != null;
     }
   }
 
@@ -55,8 +71,19 @@ public sealed interface SearchEvent extends JsonSerializable {
   }
 
   /** What one compressed prunable layer became, and what it costs. */
+  /** {@code inputDensity}: the non-zero fraction of its input activations it was priced at; null where not measured. */
   record LayerResult(String layer, LayerShape shape, double sparsity, int keptChannels, long params, long macs,
-                     long nonZeroMacs, int weightBits, int activationBits, double energy) {}
+                     long nonZeroMacs, int weightBits, int activationBits, double energy, Double inputDensity) {
+    public LayerResult(String layer, LayerShape shape, double sparsity, int keptChannels, long params, long macs,
+                       long nonZeroMacs, int weightBits, int activationBits, double energy) {
+      this(layer, shape, sparsity, keptChannels, params, macs, nonZeroMacs, weightBits, activationBits, energy, null);
+    }
+
+    /** The density it was priced at (1: dense activations). */
+    public double pricedInputDensity() {
+      return inputDensity == null ? 1.0 : inputDensity;
+    }
+  }
 
   record EpisodeEvaluated(int episode, CompressionPlan plan, double accuracy, double accuracyLoss, double energy,
                           double energyReduction, double reward, List<LayerResult> layers) implements SearchEvent {

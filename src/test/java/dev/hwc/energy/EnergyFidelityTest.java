@@ -23,6 +23,8 @@ class EnergyFidelityTest {
   static final Path V1 = Path.of("conf/hardware/eyeriss-v1.conf");
   static final Path SINGLE_COST = Path.of("src/test/resources/hardware/single-cost-eyeriss-v1.conf");
   static final LayerShape ONE = conv(1, 1, 5, 1, 3, 1, 0, 1);
+  /** Eyeriss v1 with zero-activation gating and run-length coded DRAM activations (5-bit runs). */
+  static final Accelerator GATED = v1With("sparse-activations { zero-gating = true, format = rlc }");
 
   @TempDir Path dir;
 
@@ -76,7 +78,7 @@ class EnergyFidelityTest {
     e = assertThrows(IllegalArgumentException.class, () -> v1With("energy.rf { weights = -1, inputs = 1, psums = 1 }"));
     assertEquals("hardware file config: energy.rf.weights must be >= 0, was -1.0", e.getMessage());
     Path f = dir.resolve("csr.conf");
-    Files.writeString(f, Files.readString(V1).replace("format = \"rlc\"\n  # Run-length bits", "format = \"csr\"\n  # Run-length bits"));
+    Files.writeString(f, Files.readString(V1).replace("format = \"none\"\n  # Run-length bits", "format = \"csr\"\n  # Run-length bits"));
     e = assertThrows(IllegalArgumentException.class, () -> Accelerator.load(f));
     assertEquals("hardware file " + f + ": sparse-activations.format must be none or rlc, was csr", e.getMessage());
   }
@@ -97,14 +99,14 @@ class EnergyFidelityTest {
 
   /** At input density 0.5 a gating array executes half the MACs and half their filter and psum pad accesses. */
   @Test void zeroGatingHalvesMacEnergyAtDensityOneHalf() {
-    var model = new RowStationaryModel(Accelerator.load(V1));
+    var model = new RowStationaryModel(GATED);
     var dense = model.estimate(ONE, LayerLoad.dense(16));
     var half = model.evaluate(ONE, LayerLoad.dense(16).withActivationDensities(0.5, 1.0), dense.mapping());
     assertEquals(dense.energy().mac() / 2, half.energy().mac(), 1e-9);
     assertEquals(81 / 2.0, half.accesses().rf().weights(), 1e-9);
     assertEquals(81, half.accesses().rf().inputs(), 1e-9); // still read to be detected
     assertEquals(108 / 2.0, half.accesses().rf().psums(), 1e-9);
-    var ungated = new RowStationaryModel(v1With("sparse-activations.zero-gating = false"))
+    var ungated = new RowStationaryModel(Accelerator.load(V1))
         .evaluate(ONE, LayerLoad.dense(16).withActivationDensities(0.5, 1.0), dense.mapping());
     assertEquals(dense.energy().mac(), ungated.energy().mac(), 1e-9);
   }
@@ -114,13 +116,13 @@ class EnergyFidelityTest {
    * min(16, 0.9 · 21) = 16. ONE's 25 inputs are read once and its 9 outputs written once.
    */
   @Test void runLengthCodedActivationsShrinkDramTraffic() {
-    var model = new RowStationaryModel(Accelerator.load(V1));
+    var model = new RowStationaryModel(GATED);
     var mapping = model.estimate(ONE, LayerLoad.dense(16)).mapping();
     var sparse = model.evaluate(ONE, LayerLoad.dense(16).withActivationDensities(0.25, 0.9), mapping);
     assertEquals(25 * 5.25 / 16, sparse.accesses().dram().inputs(), 1e-9);
     assertEquals(9, sparse.accesses().dram().psums(), 1e-9);
     assertEquals(25, sparse.accesses().buffer().inputs(), 1e-9); // on chip activations stay dense
-    var plain = new RowStationaryModel(v1With("sparse-activations.format = none"))
+    var plain = new RowStationaryModel(Accelerator.load(V1))
         .evaluate(ONE, LayerLoad.dense(16).withActivationDensities(0.25, 0.9), mapping);
     assertEquals(25, plain.accesses().dram().inputs(), 1e-9);
   }
@@ -128,7 +130,7 @@ class EnergyFidelityTest {
   /** No mapping the search finds moves less DRAM data of any type than the lower bound. */
   @Test void noMappingMovesLessDramDataThanTheMinimum() {
     var rnd = new Random(5);
-    var model = new RowStationaryModel(Accelerator.load(V1));
+    var model = new RowStationaryModel(GATED);
     for (int i = 0; i < 80; i++) {
       var s = RowStationaryPropertiesTest.randomShape(rnd);
       var load = new LayerLoad(2 + rnd.nextInt(15), 2 + rnd.nextInt(15), 0.05 + 0.95 * rnd.nextDouble(),

@@ -44,8 +44,8 @@ class SearchActorsTest {
     TestProbe<EnergyEstimator.Estimated> probe = kit.createTestProbe();
     var conv1 = Doubles.LAYERS.get(0);   // 288000 MACs
     est.tell(new EnergyEstimator.Estimate(0, List.of(
-        new EnergyEstimator.LayerCost(conv1, 8, 8, 1.0),      // 288000 x 16/16 x 1.0
-        new EnergyEstimator.LayerCost(conv1, 2, 2, 1.0)),     // 288000 x 4/16 x 1.0
+        new EnergyEstimator.LayerCost(conv1, 8, 8, 1.0, 1.0), // 288000 x 16/16 x 1.0
+        new EnergyEstimator.LayerCost(conv1, 2, 2, 1.0, 1.0)), // 288000 x 4/16 x 1.0
         probe.ref()));
     assertEquals(new EnergyEstimator.Estimated(0, List.of(288000.0, 72000.0)), probe.receiveMessage(WAIT));
   }
